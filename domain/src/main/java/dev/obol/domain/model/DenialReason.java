@@ -1,0 +1,7 @@
+package dev.obol.domain.model;
+
+public enum DenialReason {
+  INSUFFICIENT_BALANCE,
+  ACCOUNT_SUSPENDED,
+  ACCOUNT_INSUFFICIENT_FUNDS
+}

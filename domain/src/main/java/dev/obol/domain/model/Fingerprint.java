@@ -1,0 +1,41 @@
+package dev.obol.domain.model;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A digest of a request's payload, stored with its request id: a retry must carry the same payload to get the first
+ * answer back (AIP-155). Each part is length-prefixed so that ("ab","c") and ("a","bc") differ; maps are sorted.
+ */
+public final class Fingerprint {
+
+  private Fingerprint() {}
+
+  public static String of(Object... parts) {
+    StringBuilder canonical = new StringBuilder();
+    for (Object part : parts) {
+      String text = canonical(part);
+      canonical.append(text.length()).append(':').append(text).append('|');
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static String canonical(Object part) {
+    if (part == null) {
+      return "\u0000";
+    }
+    if (part instanceof Map<?, ?> map) {
+      return new TreeMap<>(map).toString();
+    }
+    return part.toString();
+  }
+}

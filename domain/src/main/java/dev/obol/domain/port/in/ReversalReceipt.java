@@ -1,0 +1,3 @@
+package dev.obol.domain.port.in;
+
+public record ReversalReceipt(long reversed, long balance) {}

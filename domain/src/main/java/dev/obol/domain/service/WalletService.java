@@ -1,0 +1,323 @@
+package dev.obol.domain.service;
+
+import dev.obol.domain.error.FailedPreconditionException;
+import dev.obol.domain.error.InvalidArgumentException;
+import dev.obol.domain.error.NotFoundException;
+import dev.obol.domain.model.Account;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.DenialReason;
+import dev.obol.domain.model.EntryContext;
+import dev.obol.domain.model.EntryKind;
+import dev.obol.domain.model.FeatureCatalog;
+import dev.obol.domain.model.FeaturePrice;
+import dev.obol.domain.model.Grant;
+import dev.obol.domain.model.LowBalancePolicy;
+import dev.obol.domain.model.Operation;
+import dev.obol.domain.model.Pricing.Charge;
+import dev.obol.domain.model.RecordedEntry;
+import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.Wallet;
+import dev.obol.domain.port.in.CheckOutcome;
+import dev.obol.domain.port.in.CheckQuery;
+import dev.obol.domain.port.in.DebitCommand;
+import dev.obol.domain.port.in.DebitOutcome;
+import dev.obol.domain.port.in.DebitOutcome.Debited;
+import dev.obol.domain.port.in.DebitOutcome.Denied;
+import dev.obol.domain.port.in.GrantCommand;
+import dev.obol.domain.port.in.GrantReceipt;
+import dev.obol.domain.port.in.LedgerPage;
+import dev.obol.domain.port.in.LedgerQuery;
+import dev.obol.domain.port.in.ReversalReceipt;
+import dev.obol.domain.port.in.ReverseDebitCommand;
+import dev.obol.domain.port.in.WalletUseCases;
+import dev.obol.domain.port.in.WalletView;
+import dev.obol.domain.port.out.AccountSession;
+import dev.obol.domain.port.out.AccountStore;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.DebitRecord;
+import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.port.out.LedgerReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The wallet use cases. Every write is one transaction on one locked account. */
+public final class WalletService implements WalletUseCases {
+
+  private final AccountStore store;
+  private final LedgerReader reader;
+  private final FeatureCatalog catalog;
+  private final LowBalancePolicy lowBalance;
+  private final IdGenerator ids;
+  private final Clock clock;
+
+  public WalletService(
+      AccountStore store,
+      LedgerReader reader,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock) {
+    this.store = store;
+    this.reader = reader;
+    this.catalog = catalog;
+    this.lowBalance = lowBalance;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  @Override
+  public DebitOutcome checkAndDebit(DebitCommand command) {
+    // Priced before the transaction: an unknown feature or an overflow fails without touching the database.
+    Charge charge = command.pricing().resolve(catalog);
+    String fingerprint = command.fingerprint();
+    Instant now = now();
+    return store.inTransaction(
+        command.accountId(),
+        LockMode.EXISTING,
+        session -> {
+          Optional<Debited> first = replay(session, command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          Optional<Account> account = session.account();
+          if (account.isEmpty()) {
+            return denied(DenialReason.INSUFFICIENT_BALANCE, charge, 0);
+          }
+          Wallet wallet = session.loadWallet(charge.asset(), Set.of());
+          long live = wallet.liveBalanceAt(now);
+          Optional<DenialReason> statusDenial = account.get().status().denialReason();
+          if (statusDenial.isPresent()) {
+            return denied(statusDenial.get(), charge, live);
+          }
+          if (live < charge.amount()) {
+            return denied(DenialReason.INSUFFICIENT_BALANCE, charge, live);
+          }
+          String debitId = ids.newId("dbt");
+          EntryContext context =
+              new EntryContext(charge.feature(), null, command.requestId().value(), debitId, now);
+          wallet.expireDue(now, context);
+          wallet.debit(charge.amount(), EntryKind.DEBIT, context);
+          Debited debited =
+              new Debited(
+                  debitId,
+                  charge.asset(),
+                  charge.amount(),
+                  wallet.balance(),
+                  lowBalance.isLow(charge.asset(), wallet.balance()));
+          session.save(wallet);
+          session.saveDebit(
+              new DebitRecord(
+                  debitId,
+                  command.accountId(),
+                  charge.asset(),
+                  charge.feature(),
+                  charge.amount(),
+                  command.metadata(),
+                  command.requestId(),
+                  now));
+          session.saveRequest(command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint, debited, now);
+          return debited;
+        });
+  }
+
+  @Override
+  public CheckOutcome check(CheckQuery query) {
+    Charge charge = query.pricing().resolve(catalog);
+    Instant now = now();
+    Optional<Account> account = reader.findAccount(query.accountId());
+    long live =
+        account.isEmpty()
+            ? 0
+            : new Wallet(query.accountId(), charge.asset(), reader.openGrants(query.accountId(), charge.asset()))
+                .liveBalanceAt(now);
+    boolean low = lowBalance.isLow(charge.asset(), live);
+    DenialReason denial =
+        account.flatMap(a -> a.status().denialReason())
+            .orElse(live < charge.amount() ? DenialReason.INSUFFICIENT_BALANCE : null);
+    return new CheckOutcome(denial == null, denial, charge.amount(), live, low);
+  }
+
+  @Override
+  public GrantReceipt grant(GrantCommand command) {
+    Instant now = now();
+    if (command.expiresAt() != null && !command.expiresAt().isAfter(now)) {
+      throw new InvalidArgumentException("expires_at", "EXPIRES_IN_PAST", "expires_at must be in the future");
+    }
+    String fingerprint = command.fingerprint();
+    return store.inTransaction(
+        command.accountId(),
+        LockMode.CREATE_IF_MISSING,
+        session -> {
+          Optional<GrantReceipt> first = replay(session, command.requestId(), Operation.GRANT, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          String grantId = ids.newId("grt");
+          Grant grant =
+              new Grant(
+                  grantId,
+                  command.accountId(),
+                  command.asset(),
+                  command.source(),
+                  command.amount(),
+                  command.amount(),
+                  command.effectivePriority(),
+                  command.expiresAt() == null ? null : command.expiresAt().truncatedTo(ChronoUnit.MICROS),
+                  command.reference(),
+                  command.reason(),
+                  now);
+          Wallet wallet = session.loadWallet(command.asset(), Set.of());
+          EntryContext context = new EntryContext(null, command.reason(), command.requestId().value(), grantId, now);
+          wallet.expireDue(now, context);
+          wallet.credit(grant, context);
+          GrantReceipt receipt = new GrantReceipt(grantId, wallet.balance());
+          session.save(wallet);
+          session.saveRequest(command.requestId(), Operation.GRANT, fingerprint, receipt, now);
+          return receipt;
+        });
+  }
+
+  @Override
+  public ReversalReceipt reverseDebit(ReverseDebitCommand command) {
+    Instant now = now();
+    String fingerprint = command.fingerprint();
+    return store.inTransaction(
+        command.accountId(),
+        LockMode.EXISTING,
+        session -> {
+          Optional<ReversalReceipt> first =
+              replay(session, command.requestId(), Operation.REVERSE_DEBIT, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          if (session.account().isEmpty()) {
+            throw accountNotFound(command.accountId());
+          }
+          DebitRecord debit =
+              session
+                  .findDebit(command.debitId())
+                  .orElseThrow(
+                      () ->
+                          new NotFoundException(
+                              "DEBIT_NOT_FOUND", "debit '" + command.debitId() + "' not found on this account"));
+          Map<String, Long> reversible = session.reversibleByGrant(debit.debitId());
+          long left = reversible.values().stream().mapToLong(Long::longValue).sum();
+          if (left == 0) {
+            throw new FailedPreconditionException(
+                "DEBIT_ALREADY_REVERSED", "debit '" + debit.debitId() + "' has been fully reversed");
+          }
+          long amount = command.amount() == 0 ? left : command.amount();
+          if (amount > left) {
+            throw new FailedPreconditionException(
+                "REVERSAL_EXCEEDS_DEBIT",
+                "only " + left + " of debit '" + debit.debitId() + "' can still be reversed");
+          }
+          Wallet wallet = session.loadWallet(debit.asset(), reversible.keySet());
+          EntryContext context =
+              new EntryContext(debit.feature(), command.reason(), command.requestId().value(), debit.debitId(), now);
+          wallet.expireDue(now, context);
+          // A partial reversal refills the longest-lived grants first: the reverse of the burn order.
+          List<Grant> sources = new ArrayList<>();
+          for (String grantId : reversible.keySet()) {
+            sources.add(wallet.grant(grantId));
+          }
+          sources.sort(Grant.BURN_ORDER.reversed());
+          long toGive = amount;
+          for (Grant source : sources) {
+            long give = Math.min(toGive, reversible.get(source.grantId()));
+            if (give > 0) {
+              wallet.restore(source.grantId(), give, EntryKind.REVERSAL, context);
+              toGive -= give;
+            }
+          }
+          // What went back to a grant that has expired since expires with it (net zero, but explained).
+          wallet.expireDue(now, context);
+          ReversalReceipt receipt = new ReversalReceipt(amount, wallet.balance());
+          session.save(wallet);
+          session.saveRequest(command.requestId(), Operation.REVERSE_DEBIT, fingerprint, receipt, now);
+          return receipt;
+        });
+  }
+
+  @Override
+  public List<WalletView> balances(AccountId accountId, Asset asset) {
+    if (reader.findAccount(accountId).isEmpty()) {
+      throw accountNotFound(accountId);
+    }
+    Instant now = now();
+    List<Asset> assets = asset == null ? List.of(Asset.values()) : List.of(asset);
+    List<WalletView> views = new ArrayList<>();
+    for (Asset each : assets) {
+      List<Grant> live =
+          reader.openGrants(accountId, each).stream()
+              .filter(g -> g.isLiveAt(now))
+              .sorted(Grant.BURN_ORDER)
+              .toList();
+      long balance = 0;
+      for (Grant grant : live) {
+        balance = Math.addExact(balance, grant.remaining());
+      }
+      views.add(new WalletView(each, balance, 0, lowBalance.isLow(each, balance), live));
+    }
+    return views;
+  }
+
+  @Override
+  public LedgerPage ledger(LedgerQuery query) {
+    if (reader.findAccount(query.accountId()).isEmpty()) {
+      throw accountNotFound(query.accountId());
+    }
+    int size = query.effectivePageSize();
+    List<RecordedEntry> rows =
+        reader.entries(query.accountId(), query.asset(), query.feature(), query.beforeEntryId(), size + 1);
+    if (rows.size() <= size) {
+      return new LedgerPage(rows, "");
+    }
+    List<RecordedEntry> page = rows.subList(0, size);
+    return new LedgerPage(List.copyOf(page), LedgerQuery.tokenAfter(page.get(size - 1).entryId()));
+  }
+
+  @Override
+  public List<FeaturePrice> features() {
+    return catalog.features();
+  }
+
+  private Denied denied(DenialReason reason, Charge charge, long balance) {
+    return new Denied(reason, charge.asset(), charge.amount(), balance, lowBalance.isLow(charge.asset(), balance));
+  }
+
+  private Instant now() {
+    // PostgreSQL keeps microseconds; comparing at the stored precision keeps expiry decisions repeatable.
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  static NotFoundException accountNotFound(AccountId accountId) {
+    return new NotFoundException("ACCOUNT_NOT_FOUND", "account '" + accountId + "' not found");
+  }
+
+  /**
+   * The first answer to this request id, if it was already handled: the same payload gets it back unchanged; another
+   * payload (or another operation) under the same id is a conflict.
+   */
+  static <T> Optional<T> replay(
+      AccountSession session, RequestId requestId, Operation operation, String fingerprint) {
+    return session
+        .findRequest(requestId)
+        .map(
+            stored -> {
+              if (stored.operation() != operation || !stored.fingerprint().equals(fingerprint)) {
+                throw FailedPreconditionException.requestIdConflict(requestId.value());
+              }
+              @SuppressWarnings("unchecked")
+              T result = (T) operation.resultType().cast(stored.result());
+              return result;
+            });
+  }
+}
