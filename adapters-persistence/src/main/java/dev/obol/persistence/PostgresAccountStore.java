@@ -1,0 +1,320 @@
+package dev.obol.persistence;
+
+import dev.obol.domain.model.Account;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.AccountStatus;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.EntryKind;
+import dev.obol.domain.model.Grant;
+import dev.obol.domain.model.GrantSource;
+import dev.obol.domain.model.LedgerEntry;
+import dev.obol.domain.model.RecordedEntry;
+import dev.obol.domain.port.out.AccountSession;
+import dev.obol.domain.port.out.AccountStore;
+import dev.obol.domain.port.out.LedgerAudit;
+import dev.obol.domain.port.out.LedgerReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/** The wallet ports on PostgreSQL, in plain JDBC so each statement and round trip of the hot path is deliberate. */
+public final class PostgresAccountStore implements AccountStore, LedgerReader, LedgerAudit {
+
+  /** Serialization failures and deadlocks are safe to retry: the transaction rolled back as a whole. */
+  private static final int ATTEMPTS_MAX = 3;
+
+  private final DataSource dataSource;
+
+  public PostgresAccountStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public <T> T inTransaction(AccountId accountId, LockMode mode, Function<AccountSession, T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        try {
+          PostgresSession session = PostgresSession.open(connection, accountId, mode);
+          T result = work.apply(session);
+          connection.commit();
+          return result;
+        } catch (RuntimeException | Error e) {
+          rollbackQuietly(connection, e);
+          throw unwrapRetryable(e, attempt);
+        } catch (SQLException e) {
+          rollbackQuietly(connection, e);
+          throw new PersistenceException("transaction on account " + accountId + " failed", e);
+        }
+      } catch (RetryableException e) {
+        // loop: the whole unit of work runs again from a clean state
+      } catch (SQLException e) {
+        throw new PersistenceException("no database connection", e);
+      }
+    }
+  }
+
+  private static RuntimeException unwrapRetryable(Throwable e, int attempt) {
+    if (e instanceof PersistenceException && e.getCause() instanceof SQLException sql) {
+      String state = sql.getSQLState();
+      boolean retryable = "40001".equals(state) || "40P01".equals(state);
+      if (retryable && attempt < ATTEMPTS_MAX) {
+        return new RetryableException();
+      }
+    }
+    if (e instanceof Error error) {
+      throw error;
+    }
+    return (RuntimeException) e;
+  }
+
+  private static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+    }
+  }
+
+  private static final class RetryableException extends RuntimeException {
+    RetryableException() {
+      super(null, null, false, false);
+    }
+  }
+
+  // ---- LedgerReader ----------------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Account> findAccount(AccountId accountId) {
+    return query(
+        "SELECT account_id, status, created_at FROM accounts WHERE account_id = ?",
+        statement -> statement.setString(1, accountId.value()),
+        rows -> rows.next() ? Optional.of(account(rows)) : Optional.empty());
+  }
+
+  @Override
+  public List<Grant> openGrants(AccountId accountId, Asset asset) {
+    return query(
+        PostgresSession.GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND remaining > 0",
+        statement -> {
+          statement.setString(1, accountId.value());
+          statement.setString(2, asset.name());
+        },
+        rows -> {
+          List<Grant> grants = new ArrayList<>();
+          while (rows.next()) {
+            grants.add(grant(rows));
+          }
+          return grants;
+        });
+  }
+
+  @Override
+  public List<RecordedEntry> entries(
+      AccountId accountId, Asset asset, String feature, long beforeEntryId, int limit) {
+    String sql =
+        "SELECT * FROM ledger_entries WHERE account_id = ? AND entry_id < ?"
+            + (asset != null ? " AND asset = ?" : "")
+            + (feature != null ? " AND feature = ?" : "")
+            + " ORDER BY entry_id DESC LIMIT ?";
+    return query(
+        sql,
+        statement -> {
+          int i = 1;
+          statement.setString(i++, accountId.value());
+          statement.setLong(i++, beforeEntryId);
+          if (asset != null) {
+            statement.setString(i++, asset.name());
+          }
+          if (feature != null) {
+            statement.setString(i++, feature);
+          }
+          statement.setInt(i, limit);
+        },
+        rows -> {
+          List<RecordedEntry> entries = new ArrayList<>();
+          while (rows.next()) {
+            entries.add(new RecordedEntry(rows.getLong("entry_id"), entry(rows)));
+          }
+          return entries;
+        });
+  }
+
+  @Override
+  public List<AccountId> accountsWithDueExpiries(Instant now, int limit) {
+    return query(
+        "SELECT DISTINCT account_id FROM grants"
+            + " WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? LIMIT ?",
+        statement -> {
+          Jdbc.setInstant(statement, 1, now);
+          statement.setInt(2, limit);
+        },
+        rows -> {
+          List<AccountId> ids = new ArrayList<>();
+          while (rows.next()) {
+            ids.add(AccountId.of(rows.getString(1)));
+          }
+          return ids;
+        });
+  }
+
+  // ---- LedgerAudit -----------------------------------------------------------------------------------------------
+
+  private static final String AUDIT_SQL =
+      """
+      WITH wallets AS (
+          SELECT account_id, asset FROM grants
+          UNION SELECT account_id, asset FROM ledger_entries),
+      entry_sums AS (
+          SELECT account_id, asset, sum(amount) AS entries_sum, count(*) AS entry_count
+          FROM ledger_entries GROUP BY account_id, asset),
+      last_entries AS (
+          SELECT DISTINCT ON (account_id, asset) account_id, asset, balance_after
+          FROM ledger_entries ORDER BY account_id, asset, entry_id DESC),
+      grant_sums AS (
+          SELECT account_id, asset,
+                 sum(remaining) AS remaining_sum,
+                 coalesce(sum(remaining) FILTER (WHERE expires_at IS NULL OR expires_at > ?), 0) AS live,
+                 coalesce(sum(remaining) FILTER (WHERE expires_at <= ?), 0) AS expired
+          FROM grants GROUP BY account_id, asset),
+      per_grant AS (
+          SELECT g.account_id, g.asset, count(*) AS out_of_line
+          FROM grants g
+          LEFT JOIN (SELECT account_id, grant_id, sum(amount) AS s FROM ledger_entries GROUP BY account_id, grant_id) e
+                 ON e.account_id = g.account_id AND e.grant_id = g.grant_id
+          WHERE coalesce(e.s, 0) <> g.remaining
+          GROUP BY g.account_id, g.asset)
+      SELECT w.account_id, w.asset,
+             coalesce(es.entries_sum, 0) AS entries_sum, coalesce(gs.remaining_sum, 0) AS remaining_sum,
+             coalesce(le.balance_after, 0) AS last_balance_after, coalesce(es.entry_count, 0) AS entry_count,
+             coalesce(gs.live, 0) AS live, coalesce(gs.expired, 0) AS expired,
+             coalesce(pg.out_of_line, 0) AS out_of_line
+      FROM wallets w
+      LEFT JOIN entry_sums es ON es.account_id = w.account_id AND es.asset = w.asset
+      LEFT JOIN last_entries le ON le.account_id = w.account_id AND le.asset = w.asset
+      LEFT JOIN grant_sums gs ON gs.account_id = w.account_id AND gs.asset = w.asset
+      LEFT JOIN per_grant pg ON pg.account_id = w.account_id AND pg.asset = w.asset
+      """;
+
+  @Override
+  public InvariantReport check(AccountId accountId, Asset asset, Instant now) {
+    List<InvariantReport> reports =
+        audit(
+            AUDIT_SQL + " WHERE w.account_id = ? AND w.asset = ?",
+            now,
+            statement -> {
+              statement.setString(3, accountId.value());
+              statement.setString(4, asset.name());
+            });
+    return reports.isEmpty()
+        ? new InvariantReport(accountId, asset, 0, 0, 0, 0, 0, 0, 0)
+        : reports.get(0);
+  }
+
+  @Override
+  public List<InvariantReport> checkAll(Instant now) {
+    return audit(AUDIT_SQL + " ORDER BY w.account_id, w.asset", now, statement -> {});
+  }
+
+  private List<InvariantReport> audit(String sql, Instant now, Binder extra) {
+    return query(
+        sql,
+        statement -> {
+          Jdbc.setInstant(statement, 1, now);
+          Jdbc.setInstant(statement, 2, now);
+          extra.bind(statement);
+        },
+        rows -> {
+          List<InvariantReport> reports = new ArrayList<>();
+          while (rows.next()) {
+            reports.add(
+                new InvariantReport(
+                    AccountId.of(rows.getString("account_id")),
+                    Asset.valueOf(rows.getString("asset")),
+                    rows.getLong("entries_sum"),
+                    rows.getLong("remaining_sum"),
+                    rows.getLong("last_balance_after"),
+                    rows.getLong("entry_count"),
+                    rows.getLong("live"),
+                    rows.getLong("expired"),
+                    rows.getLong("out_of_line")));
+          }
+          return reports;
+        });
+  }
+
+  // ---- mapping ---------------------------------------------------------------------------------------------------
+
+  static Account account(ResultSet rows) throws SQLException {
+    return new Account(
+        AccountId.of(rows.getString("account_id")),
+        AccountStatus.valueOf(rows.getString("status")),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  static Grant grant(ResultSet rows) throws SQLException {
+    return new Grant(
+        rows.getString("grant_id"),
+        AccountId.of(rows.getString("account_id")),
+        Asset.valueOf(rows.getString("asset")),
+        GrantSource.valueOf(rows.getString("source")),
+        rows.getLong("amount"),
+        rows.getLong("remaining"),
+        rows.getInt("priority"),
+        Jdbc.getInstant(rows, "expires_at"),
+        rows.getString("reference"),
+        rows.getString("reason"),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  static LedgerEntry entry(ResultSet rows) throws SQLException {
+    return new LedgerEntry(
+        AccountId.of(rows.getString("account_id")),
+        Asset.valueOf(rows.getString("asset")),
+        rows.getString("grant_id"),
+        EntryKind.valueOf(rows.getString("kind")),
+        rows.getLong("amount"),
+        rows.getLong("balance_after"),
+        rows.getString("feature"),
+        rows.getString("reason"),
+        rows.getString("request_id"),
+        rows.getString("operation_id"),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------------------------
+
+  interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  interface Reader<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  /** A read in its own short autocommit transaction. */
+  <T> T query(String sql, Binder binder, Reader<T> reader) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        binder.bind(statement);
+        try (ResultSet rows = statement.executeQuery()) {
+          return reader.read(rows);
+        }
+      }
+    } catch (SQLException e) {
+      throw new PersistenceException("query failed: " + sql.lines().findFirst().orElse(sql), e);
+    }
+  }
+}
