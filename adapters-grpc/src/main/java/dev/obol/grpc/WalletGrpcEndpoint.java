@@ -1,0 +1,87 @@
+package dev.obol.grpc;
+
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.port.in.WalletUseCases;
+import dev.obol.proto.v1.CheckAndDebitRequest;
+import dev.obol.proto.v1.CheckAndDebitResponse;
+import dev.obol.proto.v1.CheckRequest;
+import dev.obol.proto.v1.CheckResponse;
+import dev.obol.proto.v1.GetBalanceRequest;
+import dev.obol.proto.v1.GetBalanceResponse;
+import dev.obol.proto.v1.GrantRequest;
+import dev.obol.proto.v1.GrantResponse;
+import dev.obol.proto.v1.ListFeaturesRequest;
+import dev.obol.proto.v1.ListFeaturesResponse;
+import dev.obol.proto.v1.ListLedgerEntriesRequest;
+import dev.obol.proto.v1.ListLedgerEntriesResponse;
+import dev.obol.proto.v1.ReverseDebitRequest;
+import dev.obol.proto.v1.ReverseDebitResponse;
+import dev.obol.proto.v1.WalletServiceGrpc;
+import io.grpc.stub.StreamObserver;
+
+/** obol.v1.WalletService: maps, delegates to the use cases, maps back. No logic of its own. */
+public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImplBase {
+
+  private final WalletUseCases wallets;
+
+  public WalletGrpcEndpoint(WalletUseCases wallets) {
+    this.wallets = wallets;
+  }
+
+  @Override
+  public void checkAndDebit(CheckAndDebitRequest request, StreamObserver<CheckAndDebitResponse> responses) {
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> WalletProtoMapper.debitResponse(wallets.checkAndDebit(WalletProtoMapper.debitCommand(request))));
+  }
+
+  @Override
+  public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> WalletProtoMapper.checkResponse(wallets.check(WalletProtoMapper.checkQuery(request))));
+  }
+
+  @Override
+  public void grant(GrantRequest request, StreamObserver<GrantResponse> responses) {
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> WalletProtoMapper.grantResponse(wallets.grant(WalletProtoMapper.grantCommand(request))));
+  }
+
+  @Override
+  public void reverseDebit(ReverseDebitRequest request, StreamObserver<ReverseDebitResponse> responses) {
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> WalletProtoMapper.reverseResponse(wallets.reverseDebit(WalletProtoMapper.reverseCommand(request))));
+  }
+
+  @Override
+  public void getBalance(GetBalanceRequest request, StreamObserver<GetBalanceResponse> responses) {
+    GrpcErrors.unary(
+        "",
+        responses,
+        () ->
+            WalletProtoMapper.balanceResponse(
+                wallets.balances(
+                    AccountId.of(request.getAccountId()), WalletProtoMapper.optionalAsset(request.getAssetValue()))));
+  }
+
+  @Override
+  public void listLedgerEntries(
+      ListLedgerEntriesRequest request, StreamObserver<ListLedgerEntriesResponse> responses) {
+    GrpcErrors.unary(
+        "",
+        responses,
+        () -> WalletProtoMapper.ledgerResponse(wallets.ledger(WalletProtoMapper.ledgerQuery(request))));
+  }
+
+  @Override
+  public void listFeatures(ListFeaturesRequest request, StreamObserver<ListFeaturesResponse> responses) {
+    GrpcErrors.unary("", responses, () -> WalletProtoMapper.featuresResponse(wallets.features()));
+  }
+}

@@ -1,0 +1,94 @@
+package dev.obol.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.FeatureCatalog;
+import dev.obol.domain.model.LowBalancePolicy;
+import dev.obol.domain.port.in.WalletUseCases;
+import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.service.ExpirySweeper;
+import dev.obol.domain.service.WalletService;
+import dev.obol.grpc.WalletGrpcEndpoint;
+import dev.obol.persistence.DataSources;
+import dev.obol.persistence.Migrations;
+import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.TimeOrderedIds;
+import io.grpc.BindableService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Secondary;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Map;
+
+/** Wires the domain services to their adapters. The domain itself knows nothing of Micronaut. */
+@Factory
+public class WalletFactory {
+
+  /** The pool, with the schema migrated before anyone uses it. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  HikariDataSource dataSource(
+      DatabaseLocation location, @Property(name = "obol.database.pool-size", defaultValue = "16") int poolSize) {
+    HikariDataSource pool = DataSources.pool(location.url(), location.user(), location.password(), poolSize);
+    Migrations.apply(pool);
+    return pool;
+  }
+
+  @Singleton
+  PostgresAccountStore accountStore(HikariDataSource dataSource) {
+    return new PostgresAccountStore(dataSource);
+  }
+
+  /** The system clock unless a test registers its own. */
+  @Singleton
+  @Secondary
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Singleton
+  IdGenerator ids() {
+    return new TimeOrderedIds();
+  }
+
+  @Singleton
+  FeatureCatalog featureCatalog(
+      @Property(name = "obol.catalog.features") String features,
+      @Property(name = "obol.catalog.default-price", defaultValue = "") String defaultPrice) {
+    return CatalogConfig.parse(features, defaultPrice);
+  }
+
+  @Singleton
+  LowBalancePolicy lowBalancePolicy(
+      @Property(name = "obol.low-balance.token", defaultValue = "100") long tokens,
+      @Property(name = "obol.low-balance.eur", defaultValue = "2000") long cents) {
+    return new LowBalancePolicy(Map.of(Asset.TOKEN, tokens, Asset.EUR, cents));
+  }
+
+  @Singleton
+  WalletUseCases walletUseCases(
+      PostgresAccountStore store, FeatureCatalog catalog, LowBalancePolicy lowBalance, IdGenerator ids, Clock clock) {
+    return new WalletService(store, store, catalog, lowBalance, ids, clock);
+  }
+
+  @Singleton
+  ExpirySweeper expirySweeper(PostgresAccountStore store, Clock clock) {
+    return new ExpirySweeper(store, store, clock);
+  }
+
+  @Singleton
+  @Named("wallet")
+  BindableService walletEndpoint(WalletUseCases wallets) {
+    return new WalletGrpcEndpoint(wallets);
+  }
+
+  @Singleton
+  @Named("reflection")
+  BindableService reflection() {
+    return ProtoReflectionServiceV1.newInstance();
+  }
+}
