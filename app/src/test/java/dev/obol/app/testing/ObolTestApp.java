@@ -1,0 +1,146 @@
+package dev.obol.app.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.testing.TestDatabase;
+import dev.obol.proto.v1.AccountServiceGrpc;
+import dev.obol.proto.v1.WalletServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole service as it runs in production (Micronaut, gRPC and HTTP servers on real sockets, PostgreSQL), on a
+ * fresh database, with a clock the test controls. Clients talk to it over a real TCP channel.
+ */
+public final class ObolTestApp implements AutoCloseable {
+
+  public final TestClock clock;
+  private final String databaseUrl;
+  private final Map<String, Object> extraProperties;
+  private ApplicationContext context;
+  private ManagedChannel channel;
+
+  private ObolTestApp(String databaseUrl, TestClock clock, Map<String, Object> extraProperties) {
+    this.databaseUrl = databaseUrl;
+    this.clock = clock;
+    this.extraProperties = extraProperties;
+  }
+
+  public static ObolTestApp start() {
+    return start(Map.of());
+  }
+
+  public static ObolTestApp start(Map<String, Object> extraProperties) {
+    ObolTestApp app =
+        new ObolTestApp(
+            TestDatabase.get().freshDatabaseUrl(),
+            new TestClock(Instant.parse("2026-11-01T09:00:00Z")),
+            extraProperties);
+    app.boot();
+    return app;
+  }
+
+  /** Stops and starts again on the same database (a restart or a crash recovery). */
+  public void restart() {
+    stop();
+    boot();
+  }
+
+  private void boot() {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("obol.database.url", databaseUrl);
+    properties.put("obol.database.user", TestDatabase.get().user());
+    properties.put("obol.database.password", TestDatabase.get().password());
+    properties.put("obol.database.pool-size", 20);
+    properties.put("grpc.server.port", freePort());
+    properties.put("micronaut.server.port", freePort());
+    properties.put("obol.expiry.sweep-interval", "1h");
+    properties.putAll(extraProperties);
+    context =
+        Micronaut.build(new String[0])
+            .properties(properties)
+            .singletons(clock)
+            .deduceEnvironment(false)
+            .banner(false)
+            .start();
+    channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build();
+  }
+
+  public int grpcPort() {
+    return context.getBean(GrpcEmbeddedServer.class).getPort();
+  }
+
+  public int httpPort() {
+    return context.getBean(EmbeddedServer.class).getPort();
+  }
+
+  public ManagedChannel channel() {
+    return channel;
+  }
+
+  public ApplicationContext context() {
+    return context;
+  }
+
+  public WalletServiceGrpc.WalletServiceBlockingStub wallet() {
+    return WalletServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public AccountServiceGrpc.AccountServiceBlockingStub accounts() {
+    return AccountServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  /** Balance = sum of entries = sum of grants' remaining, for every wallet in this app's database. */
+  public void assertLedgerInvariant() {
+    List<InvariantReport> reports = bean(PostgresAccountStore.class).checkAll(clock.instant());
+    for (InvariantReport report : reports) {
+      assertThat(report.holds()).as("ledger invariant: %s", report).isTrue();
+    }
+  }
+
+  private void stop() {
+    if (channel != null) {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (context != null && context.isRunning()) {
+      context.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
