@@ -4,10 +4,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.domain.model.Asset;
 import dev.obol.domain.model.FeatureCatalog;
 import dev.obol.domain.model.LowBalancePolicy;
+import dev.obol.domain.port.in.AccountUseCases;
+import dev.obol.domain.port.in.PaymentUseCases;
 import dev.obol.domain.port.in.WalletUseCases;
 import dev.obol.domain.port.out.IdGenerator;
 import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.domain.service.WalletService;
+import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.WalletGrpcEndpoint;
 import dev.obol.persistence.DataSources;
 import dev.obol.persistence.Migrations;
@@ -84,6 +87,13 @@ public class WalletFactory {
   @Named("wallet")
   BindableService walletEndpoint(WalletUseCases wallets) {
     return new WalletGrpcEndpoint(wallets);
+  }
+
+  /** Each use case is wired by its own factory (PaymentFactory, SeatFeeFactory). */
+  @Singleton
+  @Named("account")
+  BindableService accountEndpoint(PaymentUseCases payments, AccountUseCases accounts) {
+    return new AccountGrpcEndpoint(payments, accounts);
   }
 
   @Singleton

@@ -1,0 +1,78 @@
+package dev.obol.grpc;
+
+import dev.obol.domain.port.in.AccountUseCases;
+import dev.obol.domain.port.in.PaymentUseCases;
+import dev.obol.proto.v1.AccountServiceGrpc;
+import dev.obol.proto.v1.CreateCheckoutSessionRequest;
+import dev.obol.proto.v1.CreateCheckoutSessionResponse;
+import dev.obol.proto.v1.GetStandingRequest;
+import dev.obol.proto.v1.GetStandingResponse;
+import dev.obol.proto.v1.ListCatalogRequest;
+import dev.obol.proto.v1.ListCatalogResponse;
+import dev.obol.proto.v1.ReinstateAccountRequest;
+import dev.obol.proto.v1.ReinstateAccountResponse;
+import dev.obol.proto.v1.RunMonthlyChargesRequest;
+import dev.obol.proto.v1.RunMonthlyChargesResponse;
+import dev.obol.proto.v1.SetSeatCountRequest;
+import dev.obol.proto.v1.SetSeatCountResponse;
+import dev.obol.proto.v1.SuspendAccountRequest;
+import dev.obol.proto.v1.SuspendAccountResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/** obol.v1.AccountService: maps, delegates to the use cases, maps back. */
+public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountServiceImplBase {
+
+  private final PaymentUseCases payments;
+  private final AccountUseCases accounts;
+
+  public AccountGrpcEndpoint(PaymentUseCases payments, AccountUseCases accounts) {
+    this.payments = payments;
+    this.accounts = accounts;
+  }
+
+  // ---- payments (catalog, checkout) ------------------------------------------------------------------------------
+
+  @Override
+  public void listCatalog(ListCatalogRequest request, StreamObserver<ListCatalogResponse> responses) {
+    responses.onError(Status.UNIMPLEMENTED.withDescription("ListCatalog is not implemented yet").asRuntimeException());
+  }
+
+  @Override
+  public void createCheckoutSession(
+      CreateCheckoutSessionRequest request, StreamObserver<CreateCheckoutSessionResponse> responses) {
+    responses.onError(
+        Status.UNIMPLEMENTED.withDescription("CreateCheckoutSession is not implemented yet").asRuntimeException());
+  }
+
+  // ---- per-seat plans and standing -------------------------------------------------------------------------------
+
+  @Override
+  public void setSeatCount(SetSeatCountRequest request, StreamObserver<SetSeatCountResponse> responses) {
+    responses.onError(Status.UNIMPLEMENTED.withDescription("SetSeatCount is not implemented yet").asRuntimeException());
+  }
+
+  @Override
+  public void getStanding(GetStandingRequest request, StreamObserver<GetStandingResponse> responses) {
+    responses.onError(Status.UNIMPLEMENTED.withDescription("GetStanding is not implemented yet").asRuntimeException());
+  }
+
+  @Override
+  public void suspendAccount(SuspendAccountRequest request, StreamObserver<SuspendAccountResponse> responses) {
+    responses.onError(
+        Status.UNIMPLEMENTED.withDescription("SuspendAccount is not implemented yet").asRuntimeException());
+  }
+
+  @Override
+  public void reinstateAccount(ReinstateAccountRequest request, StreamObserver<ReinstateAccountResponse> responses) {
+    responses.onError(
+        Status.UNIMPLEMENTED.withDescription("ReinstateAccount is not implemented yet").asRuntimeException());
+  }
+
+  @Override
+  public void runMonthlyCharges(
+      RunMonthlyChargesRequest request, StreamObserver<RunMonthlyChargesResponse> responses) {
+    responses.onError(
+        Status.UNIMPLEMENTED.withDescription("RunMonthlyCharges is not implemented yet").asRuntimeException());
+  }
+}
