@@ -1,0 +1,37 @@
+// Usage: node debit.js [account] [feature] [target]   (defaults: demo image 127.0.0.1:50051)
+// Loads the public contract straight from proto/ and calls CheckAndDebit, then GetBalance.
+const path = require('path');
+const crypto = require('crypto');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+
+const protoRoot = path.resolve(__dirname, '../../proto/src/main/proto');
+const definition = protoLoader.loadSync('obol/v1/wallet_service.proto', {
+  includeDirs: [protoRoot],
+  keepCase: true, // field names exactly as in the .proto (account_id, request_id)
+  longs: String, // int64 amounts arrive as strings: never lose precision
+  enums: String,
+  defaults: true,
+});
+const obol = grpc.loadPackageDefinition(definition).obol.v1;
+
+const [account = 'demo', feature = 'image', target = '127.0.0.1:50051'] = process.argv.slice(2);
+const wallet = new obol.WalletService(target, grpc.credentials.createInsecure());
+
+wallet.CheckAndDebit(
+  { account_id: account, feature, request_id: crypto.randomUUID(), metadata: { caller: 'node-example' } },
+  (err, res) => {
+    if (err) {
+      console.error(`error ${grpc.status[err.code]}: ${err.details}`);
+      process.exit(1);
+    }
+    console.log('CheckAndDebit', JSON.stringify(res));
+    wallet.GetBalance({ account_id: account, asset: 'ASSET_TOKEN' }, (err2, balance) => {
+      if (err2) {
+        console.error(`error ${grpc.status[err2.code]}: ${err2.details}`);
+        process.exit(1);
+      }
+      console.log('GetBalance', JSON.stringify(balance.wallets[0]));
+      wallet.close();
+    });
+  });
