@@ -34,7 +34,14 @@ public final class Fingerprint {
       return "\u0000";
     }
     if (part instanceof Map<?, ?> map) {
-      return new TreeMap<>(map).toString();
+      // Each key and value length-prefixed too: {a="1, b=2"} and {a="1", b="2"} must not collide.
+      StringBuilder text = new StringBuilder("{");
+      for (Map.Entry<?, ?> entry : new TreeMap<>(map).entrySet()) {
+        String key = canonical(entry.getKey());
+        String value = canonical(entry.getValue());
+        text.append(key.length()).append(':').append(key).append(value.length()).append(':').append(value);
+      }
+      return text.append('}').toString();
     }
     return part.toString();
   }

@@ -102,7 +102,7 @@ public final class WalletService implements WalletUseCases {
           String debitId = ids.newId("dbt");
           EntryContext context =
               new EntryContext(charge.feature(), null, command.requestId().value(), debitId, now);
-          wallet.expireDue(now, context);
+          wallet.expireDue(now, expiryContext(command.requestId(), now));
           wallet.debit(charge.amount(), EntryKind.DEBIT, context);
           Debited debited =
               new Debited(
@@ -147,7 +147,9 @@ public final class WalletService implements WalletUseCases {
   @Override
   public GrantReceipt grant(GrantCommand command) {
     Instant now = now();
-    if (command.expiresAt() != null && !command.expiresAt().isAfter(now)) {
+    // Compared at the stored precision: an expiry within the current microsecond would be stored as already expired.
+    Instant expiresAt = command.expiresAt() == null ? null : command.expiresAt().truncatedTo(ChronoUnit.MICROS);
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw new InvalidArgumentException("expires_at", "EXPIRES_IN_PAST", "expires_at must be in the future");
     }
     String fingerprint = command.fingerprint();
@@ -169,13 +171,13 @@ public final class WalletService implements WalletUseCases {
                   command.amount(),
                   command.amount(),
                   command.effectivePriority(),
-                  command.expiresAt() == null ? null : command.expiresAt().truncatedTo(ChronoUnit.MICROS),
+                  expiresAt,
                   command.reference(),
                   command.reason(),
                   now);
           Wallet wallet = session.loadWallet(command.asset(), Set.of());
           EntryContext context = new EntryContext(null, command.reason(), command.requestId().value(), grantId, now);
-          wallet.expireDue(now, context);
+          wallet.expireDue(now, expiryContext(command.requestId(), now));
           wallet.credit(grant, context);
           GrantReceipt receipt = new GrantReceipt(grantId, wallet.balance());
           session.save(wallet);
@@ -222,7 +224,7 @@ public final class WalletService implements WalletUseCases {
           Wallet wallet = session.loadWallet(debit.asset(), reversible.keySet());
           EntryContext context =
               new EntryContext(debit.feature(), command.reason(), command.requestId().value(), debit.debitId(), now);
-          wallet.expireDue(now, context);
+          wallet.expireDue(now, expiryContext(command.requestId(), now));
           // A partial reversal refills the longest-lived grants first: the reverse of the burn order.
           List<Grant> sources = new ArrayList<>();
           for (String grantId : reversible.keySet()) {
@@ -238,7 +240,7 @@ public final class WalletService implements WalletUseCases {
             }
           }
           // What went back to a grant that has expired since expires with it (net zero, but explained).
-          wallet.expireDue(now, context);
+          wallet.expireDue(now, expiryContext(command.requestId(), now));
           ReversalReceipt receipt = new ReversalReceipt(amount, wallet.balance());
           session.save(wallet);
           session.saveRequest(command.requestId(), Operation.REVERSE_DEBIT, fingerprint, receipt, now);
@@ -287,6 +289,14 @@ public final class WalletService implements WalletUseCases {
   @Override
   public List<FeaturePrice> features() {
     return catalog.features();
+  }
+
+  /**
+   * Expiries swept along with a write belong to no feature or operation: they must not show up in a feature's usage
+   * history, nor count as part of a debit. The request id still says which write swept them.
+   */
+  private static EntryContext expiryContext(RequestId requestId, Instant now) {
+    return EntryContext.of(requestId.value(), null, now);
   }
 
   private Denied denied(DenialReason reason, Charge charge, long balance) {
