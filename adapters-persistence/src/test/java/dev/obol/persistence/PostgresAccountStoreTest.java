@@ -23,14 +23,13 @@ import dev.obol.domain.port.in.ReverseDebitCommand;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.service.WalletService;
+import dev.obol.domain.testing.MutableClock;
 import dev.obol.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +48,7 @@ class PostgresAccountStoreTest {
 
   private static HikariDataSource dataSource;
   private static PostgresAccountStore store;
-  private static final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
+  private static final MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
   private static WalletService wallets;
 
   private final AccountId account = AccountId.of("acct-" + UUID.randomUUID());
@@ -59,23 +57,6 @@ class PostgresAccountStoreTest {
   static void startDatabase() {
     dataSource = TestDatabase.get().freshDataSource(20);
     store = new PostgresAccountStore(dataSource);
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now.get();
-          }
-        };
     wallets =
         new WalletService(
             store, store, FeatureCatalog.defaults(), LowBalancePolicy.defaults(), new TimeOrderedIds(), clock);
@@ -88,7 +69,7 @@ class PostgresAccountStoreTest {
 
   @AfterEach
   void ledgerInvariantHolds() {
-    for (InvariantReport report : store.checkAll(now.get())) {
+    for (InvariantReport report : store.checkAll(clock.instant())) {
       assertThat(report.holds()).as("invariant for %s", report).isTrue();
     }
   }
@@ -96,7 +77,7 @@ class PostgresAccountStoreTest {
   @Test
   void debitsBurnQuotaBeforePurchasedTokensAndWriteOneEntryPerGrant() {
     grant(GrantSource.PURCHASE, 100, null, "g1");
-    grant(GrantSource.SUBSCRIPTION_QUOTA, 30, now.get().plus(Duration.ofDays(30)), "g2");
+    grant(GrantSource.SUBSCRIPTION_QUOTA, 30, clock.instant().plus(Duration.ofDays(30)), "g2");
 
     DebitOutcome outcome = debit("image", "d1");
 
@@ -151,18 +132,18 @@ class PostgresAccountStoreTest {
 
   @Test
   void expiredGrantIsNotSpentAndIsSweptOnTheNextWrite() {
-    grant(GrantSource.PROMO, 500, now.get().plus(Duration.ofMinutes(5)), "g1");
+    grant(GrantSource.PROMO, 500, clock.instant().plus(Duration.ofMinutes(5)), "g1");
     grant(GrantSource.PURCHASE, 40, null, "g2");
-    now.updateAndGet(t -> t.plus(Duration.ofMinutes(10)));
+    clock.advance(Duration.ofMinutes(10));
 
     DebitOutcome denied = debit("image", "d1");
     assertThat(denied).isInstanceOf(DebitOutcome.Denied.class);
     assertThat(((DebitOutcome.Denied) denied).reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
     assertThat(denied.balance()).isEqualTo(40);
-    assertThat(store.check(account, Asset.TOKEN, now.get()).expiredUnswept()).isEqualTo(500);
+    assertThat(store.check(account, Asset.TOKEN, clock.instant()).expiredUnswept()).isEqualTo(500);
 
     debit("video", "d2");
-    InvariantReport report = store.check(account, Asset.TOKEN, now.get());
+    InvariantReport report = store.check(account, Asset.TOKEN, clock.instant());
     assertThat(report.expiredUnswept()).isZero();
     assertThat(report.liveBalance()).isEqualTo(30);
     assertThat(wallets.ledger(new LedgerQuery(account, Asset.TOKEN, null, 0, null)).entries())
@@ -172,7 +153,7 @@ class PostgresAccountStoreTest {
 
   @Test
   void reversalGivesBackToTheGrantsTheDebitCameFrom() {
-    grant(GrantSource.SUBSCRIPTION_QUOTA, 20, now.get().plus(Duration.ofDays(30)), "g1");
+    grant(GrantSource.SUBSCRIPTION_QUOTA, 20, clock.instant().plus(Duration.ofDays(30)), "g1");
     grant(GrantSource.PURCHASE, 100, null, "g2");
     DebitOutcome.Debited debited = (DebitOutcome.Debited) debit("image", "d1");
 
