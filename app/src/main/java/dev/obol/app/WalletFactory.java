@@ -9,6 +9,7 @@ import dev.obol.domain.port.in.PaymentUseCases;
 import dev.obol.domain.port.in.WalletUseCases;
 import dev.obol.domain.port.out.IdGenerator;
 import dev.obol.domain.service.ExpirySweeper;
+import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.WalletService;
 import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.WalletGrpcEndpoint;
@@ -25,6 +26,7 @@ import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** Wires the domain services to their adapters. The domain itself knows nothing of Micronaut. */
@@ -72,10 +74,21 @@ public class WalletFactory {
     return new LowBalancePolicy(Map.of(Asset.TOKEN, tokens, Asset.EUR, cents));
   }
 
+  /** The one path every credit takes; other factories contribute what must follow a credit as AfterCredit beans. */
+  @Singleton
+  GrantWriter grantWriter(IdGenerator ids, List<GrantWriter.AfterCredit> afterCredit) {
+    return new GrantWriter(ids, afterCredit);
+  }
+
   @Singleton
   WalletUseCases walletUseCases(
-      PostgresAccountStore store, FeatureCatalog catalog, LowBalancePolicy lowBalance, IdGenerator ids, Clock clock) {
-    return new WalletService(store, store, catalog, lowBalance, ids, clock);
+      PostgresAccountStore store,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock,
+      GrantWriter grants) {
+    return new WalletService(store, store, catalog, lowBalance, ids, clock, grants);
   }
 
   @Singleton

@@ -1,7 +1,6 @@
 package dev.obol.domain.service;
 
 import dev.obol.domain.error.FailedPreconditionException;
-import dev.obol.domain.error.InvalidArgumentException;
 import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
@@ -56,6 +55,7 @@ public final class WalletService implements WalletUseCases {
   private final LowBalancePolicy lowBalance;
   private final IdGenerator ids;
   private final Clock clock;
+  private final GrantWriter grants;
 
   public WalletService(
       AccountStore store,
@@ -64,6 +64,18 @@ public final class WalletService implements WalletUseCases {
       LowBalancePolicy lowBalance,
       IdGenerator ids,
       Clock clock) {
+    this(store, reader, catalog, lowBalance, ids, clock, new GrantWriter(ids));
+  }
+
+  public WalletService(
+      AccountStore store,
+      LedgerReader reader,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock,
+      GrantWriter grants) {
+    this.grants = grants;
     this.store = store;
     this.reader = reader;
     this.catalog = catalog;
@@ -147,11 +159,8 @@ public final class WalletService implements WalletUseCases {
   @Override
   public GrantReceipt grant(GrantCommand command) {
     Instant now = now();
-    // Compared at the stored precision: an expiry within the current microsecond would be stored as already expired.
-    Instant expiresAt = command.expiresAt() == null ? null : command.expiresAt().truncatedTo(ChronoUnit.MICROS);
-    if (expiresAt != null && !expiresAt.isAfter(now)) {
-      throw new InvalidArgumentException("expires_at", "EXPIRES_IN_PAST", "expires_at must be in the future");
-    }
+    // Checked before the transaction: a past expiry fails without touching the database.
+    GrantWriter.checkedExpiry(command.expiresAt(), now);
     String fingerprint = command.fingerprint();
     return store.inTransaction(
         command.accountId(),
@@ -161,26 +170,7 @@ public final class WalletService implements WalletUseCases {
           if (first.isPresent()) {
             return first.get();
           }
-          String grantId = ids.newId("grt");
-          Grant grant =
-              new Grant(
-                  grantId,
-                  command.accountId(),
-                  command.asset(),
-                  command.source(),
-                  command.amount(),
-                  command.amount(),
-                  command.effectivePriority(),
-                  expiresAt,
-                  command.reference(),
-                  command.reason(),
-                  now);
-          Wallet wallet = session.loadWallet(command.asset(), Set.of());
-          EntryContext context = new EntryContext(null, command.reason(), command.requestId().value(), grantId, now);
-          wallet.expireDue(now, expiryContext(command.requestId(), now));
-          wallet.credit(grant, context);
-          GrantReceipt receipt = new GrantReceipt(grantId, wallet.balance());
-          session.save(wallet);
+          GrantReceipt receipt = grants.write(session, command, now);
           session.saveRequest(command.requestId(), Operation.GRANT, fingerprint, receipt, now);
           return receipt;
         });
