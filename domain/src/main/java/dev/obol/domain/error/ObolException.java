@@ -6,7 +6,7 @@ package dev.obol.domain.error;
  * a denied debit: those are values.
  */
 public abstract sealed class ObolException extends RuntimeException
-    permits InvalidArgumentException, NotFoundException, FailedPreconditionException {
+    permits InvalidArgumentException, NotFoundException, FailedPreconditionException, UnavailableException {
 
   private final String reason;
 

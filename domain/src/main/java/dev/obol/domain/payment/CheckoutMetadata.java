@@ -1,0 +1,26 @@
+package dev.obol.domain.payment;
+
+/**
+ * The metadata convention of design.md: written on every Checkout Session Obol creates (and on the subscription and
+ * payment intent), read back by the webhook after the signature has been verified.
+ */
+public final class CheckoutMetadata {
+
+  public static final String KIND = "kind";
+  public static final String ACCOUNT_ID = "account_id";
+  public static final String PACK = "pack";
+  public static final String TOKENS = "tokens";
+  public static final String PLAN = "plan";
+  public static final String MONTHLY_TOKENS = "monthly_tokens";
+  /** Additions of ours (design.md is silent): the plan's billing interval and rollover cap at sale time. */
+  public static final String INTERVAL = "interval";
+  public static final String ROLLOVER_CAP = "rollover_cap";
+  /** A top-up's amount in cents, for the record; the grant uses the session's {@code amount_total}. */
+  public static final String AMOUNT = "amount";
+
+  public static final String KIND_TOKEN_PACK = "token_pack";
+  public static final String KIND_TOP_UP = "top_up";
+  public static final String KIND_SUBSCRIPTION = "subscription";
+
+  private CheckoutMetadata() {}
+}

@@ -1,0 +1,29 @@
+package dev.obol.domain.payment;
+
+/** What processing an event did, stored with the event. */
+public record EventOutcome(Code code, String detail) {
+
+  public enum Code {
+    GRANTED,
+    ALREADY_GRANTED,
+    AWAITING_PAYMENT,
+    PAYMENT_FAILED,
+    SUBSCRIPTION_LINKED,
+    QUOTA_PERIOD_STARTED,
+    /** The invoice's period is over, or an equal or later period has been started already: nothing granted. */
+    QUOTA_PERIOD_SKIPPED,
+    PAST_DUE,
+    SUBSCRIPTION_ENDED,
+    CLAWED_BACK,
+    NOTHING_TO_CLAW_BACK,
+    IGNORED
+  }
+
+  public static EventOutcome of(Code code, String detail) {
+    return new EventOutcome(code, detail);
+  }
+
+  public static EventOutcome ignored(String why) {
+    return new EventOutcome(Code.IGNORED, why);
+  }
+}

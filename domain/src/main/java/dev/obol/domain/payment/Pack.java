@@ -1,0 +1,18 @@
+package dev.obol.domain.payment;
+
+import dev.obol.domain.model.Validate;
+
+/**
+ * A one-time token pack.
+ *
+ * @param stripePriceId null: checkout sends the price inline ({@code price_data})
+ */
+public record Pack(String name, long tokens, long priceAmount, String currency, String stripePriceId) {
+
+  public Pack {
+    Validate.id("pack", name);
+    Validate.positive("tokens", tokens);
+    Validate.positive("price_amount", priceAmount);
+    Validate.id("currency", currency);
+  }
+}

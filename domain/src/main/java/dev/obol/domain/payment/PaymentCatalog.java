@@ -1,0 +1,109 @@
+package dev.obol.domain.payment;
+
+import dev.obol.domain.error.InvalidArgumentException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What can be bought: token packs, subscription plans and money top-ups (all prices in cents). */
+public final class PaymentCatalog {
+
+  public static final String CURRENCY = "eur";
+  public static final long TOP_UP_MIN_AMOUNT_DEFAULT = 2000;
+  public static final long TOP_UP_MAX_AMOUNT_DEFAULT = 100_000;
+
+  private final Map<String, Pack> packs = new LinkedHashMap<>();
+  private final Map<String, Plan> plans = new LinkedHashMap<>();
+  private final long topUpMinAmount;
+  private final long topUpMaxAmount;
+
+  public PaymentCatalog(List<Pack> packs, List<Plan> plans, long topUpMinAmount, long topUpMaxAmount) {
+    if (topUpMinAmount <= 0 || topUpMaxAmount < topUpMinAmount) {
+      throw new IllegalArgumentException(
+          "top-up bounds must satisfy 0 < min <= max, got " + topUpMinAmount + ".." + topUpMaxAmount);
+    }
+    for (Pack pack : packs) {
+      if (this.packs.put(pack.name(), pack) != null) {
+        throw new IllegalArgumentException("pack '" + pack.name() + "' listed twice");
+      }
+    }
+    for (Plan plan : plans) {
+      if (this.plans.put(plan.name(), plan) != null) {
+        throw new IllegalArgumentException("plan '" + plan.name() + "' listed twice");
+      }
+    }
+    this.topUpMinAmount = topUpMinAmount;
+    this.topUpMaxAmount = topUpMaxAmount;
+  }
+
+  /** The packs and plans of the five source systems (design.md). */
+  public static List<Pack> defaultPacks() {
+    return List.of(
+        new Pack("basic", 100, 999, CURRENCY, null),
+        new Pack("standard", 500, 3999, CURRENCY, null),
+        new Pack("premium", 1000, 6999, CURRENCY, null),
+        new Pack("enterprise", 5000, 29999, CURRENCY, null),
+        new Pack("credits-100", 100, 1900, CURRENCY, null),
+        new Pack("credits-500", 500, 7900, CURRENCY, null),
+        new Pack("credits-1000", 1000, 13900, CURRENCY, null));
+  }
+
+  public static List<Plan> defaultPlans() {
+    return List.of(
+        new Plan("monthly", 990, CURRENCY, BillingInterval.MONTH, 3000, 0, null),
+        new Plan("yearly", 9900, CURRENCY, BillingInterval.YEAR, 3000, 0, null));
+  }
+
+  public static PaymentCatalog defaults() {
+    return new PaymentCatalog(defaultPacks(), defaultPlans(), TOP_UP_MIN_AMOUNT_DEFAULT, TOP_UP_MAX_AMOUNT_DEFAULT);
+  }
+
+  public Pack pack(String name) {
+    Pack pack = packs.get(name);
+    if (pack == null) {
+      throw new InvalidArgumentException("pack", "UNKNOWN_PACK", "pack '" + name + "' is not in the catalog");
+    }
+    return pack;
+  }
+
+  public Plan plan(String name) {
+    Plan plan = plans.get(name);
+    if (plan == null) {
+      throw new InvalidArgumentException("plan", "UNKNOWN_PLAN", "plan '" + name + "' is not in the catalog");
+    }
+    return plan;
+  }
+
+  public Optional<Plan> findPlan(String name) {
+    return Optional.ofNullable(plans.get(name));
+  }
+
+  public List<Pack> packs() {
+    return List.copyOf(packs.values());
+  }
+
+  public List<Plan> plans() {
+    return List.copyOf(plans.values());
+  }
+
+  public long topUpMinAmount() {
+    return topUpMinAmount;
+  }
+
+  public long topUpMaxAmount() {
+    return topUpMaxAmount;
+  }
+
+  public long checkedTopUp(long amount) {
+    if (amount < topUpMinAmount) {
+      throw new InvalidArgumentException(
+          "top_up_amount", "TOP_UP_TOO_SMALL", "top_up_amount must be at least " + topUpMinAmount + " cents");
+    }
+    if (amount > topUpMaxAmount) {
+      throw new InvalidArgumentException(
+          "top_up_amount", "TOP_UP_TOO_LARGE", "top_up_amount must be at most " + topUpMaxAmount + " cents");
+    }
+    return amount;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.obol.domain.port.in;
+
+import dev.obol.domain.payment.EventResult;
+import dev.obol.domain.payment.PaymentEvent;
+import dev.obol.domain.payment.ReceivedEvent;
+
+/** What the payment provider tells Obol (the webhook) and what follows from it over time (the scheduler). */
+public interface PaymentEventUseCases {
+
+  /**
+   * Processes a verified event once, with its ledger writes, in one transaction. Throws when processing failed (so
+   * the provider retries); a duplicate or an irrelevant event is a normal result.
+   */
+  EventResult handle(ReceivedEvent received, PaymentEvent event);
+
+  /**
+   * Issues the monthly quota periods that are due for yearly plans (each monthly anniversary of a paid year). Safe on
+   * several instances at once: each period is issued at most once.
+   *
+   * @return how many periods were issued
+   */
+  int issueDueQuotaPeriods();
+}
