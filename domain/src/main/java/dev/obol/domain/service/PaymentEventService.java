@@ -208,6 +208,8 @@ public final class PaymentEventService implements PaymentEventUseCases {
         subscription(session, paid.accountId(), paid.subscriptionId(), paid.terms(), now)
             .withCustomer(paid.customerId(), now)
             .withStatus(SubscriptionStatus.ACTIVE, now);
+    // Stored before its quota period, which refers to it.
+    session.saveSubscription(subscription);
     Optional<Window> window = QuotaSchedule.windowAt(paid.periodStart(), paid.periodEnd(), now);
     String grantId = null;
     long granted = 0;

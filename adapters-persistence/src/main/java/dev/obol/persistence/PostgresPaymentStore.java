@@ -1,0 +1,184 @@
+package dev.obol.persistence;
+
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.payment.EventOutcome;
+import dev.obol.domain.payment.ReceivedEvent;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.PaymentSession;
+import dev.obol.domain.port.out.PaymentStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Provider events, payments, subscriptions and quota periods on PostgreSQL. An event, its account's lock and every
+ * write its processing makes (grants, ledger entries, payment rows) share one connection and one transaction.
+ */
+public final class PostgresPaymentStore implements PaymentStore {
+
+  private final DataSource dataSource;
+  private final Clock clock;
+
+  public PostgresPaymentStore(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<EventOutcome> processOnce(
+      ReceivedEvent event,
+      AccountId accountId,
+      LockMode mode,
+      Function<PaymentSession, EventOutcome> work,
+      EventOutcome outcomeWithoutAccount) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        // A concurrent delivery of the same event waits here on the key until this transaction ends, then sees it.
+        if (!insertEvent(connection, event, accountId)) {
+          connection.rollback();
+          return Optional.empty();
+        }
+        EventOutcome outcome;
+        if (accountId == null) {
+          outcome = outcomeWithoutAccount;
+        } else {
+          PostgresSession session = PostgresSession.open(connection, accountId, mode);
+          outcome = work.apply(new PostgresPaymentSession(connection, session, accountId));
+        }
+        recordOutcome(connection, event.eventId(), outcome);
+        connection.commit();
+        return Optional.of(outcome);
+      } catch (RuntimeException | Error e) {
+        rollbackQuietly(connection, e);
+        throw e;
+      } catch (SQLException e) {
+        rollbackQuietly(connection, e);
+        throw new PersistenceException("processing event " + event.eventId() + " failed", e);
+      }
+    } catch (SQLException e) {
+      throw new PersistenceException("no database connection", e);
+    }
+  }
+
+  private boolean insertEvent(Connection connection, ReceivedEvent event, AccountId accountId) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO stripe_events (event_id, type, account_id, payload, outcome, created_at, received_at)"
+                + " VALUES (?, ?, ?, ?, 'PROCESSING', ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+      statement.setString(1, event.eventId());
+      statement.setString(2, event.type());
+      statement.setString(3, accountId == null ? null : accountId.value());
+      statement.setString(4, event.payload());
+      Jdbc.setInstant(statement, 5, event.createdAt());
+      Jdbc.setInstant(statement, 6, clock.instant());
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  private static void recordOutcome(Connection connection, String eventId, EventOutcome outcome) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("UPDATE stripe_events SET outcome = ?, detail = ? WHERE event_id = ?")) {
+      statement.setString(1, outcome.code().name());
+      statement.setString(2, outcome.detail());
+      statement.setString(3, eventId);
+      statement.executeUpdate();
+    }
+  }
+
+  @Override
+  public <T> T inTransaction(AccountId accountId, Function<PaymentSession, T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        PostgresSession session = PostgresSession.open(connection, accountId, LockMode.EXISTING);
+        T result = work.apply(new PostgresPaymentSession(connection, session, accountId));
+        connection.commit();
+        return result;
+      } catch (RuntimeException | Error e) {
+        rollbackQuietly(connection, e);
+        throw e;
+      } catch (SQLException e) {
+        rollbackQuietly(connection, e);
+        throw new PersistenceException("transaction on account " + accountId + " failed", e);
+      }
+    } catch (SQLException e) {
+      throw new PersistenceException("no database connection", e);
+    }
+  }
+
+  @Override
+  public Optional<AccountId> accountOfPaymentIntent(String paymentIntentId) {
+    return query(
+        "SELECT account_id FROM payments WHERE payment_intent_id = ? LIMIT 1",
+        statement -> statement.setString(1, paymentIntentId),
+        rows -> rows.next() ? Optional.of(AccountId.of(rows.getString(1))) : Optional.empty());
+  }
+
+  @Override
+  public List<SubscriptionRef> subscriptionsDue(Instant now, int limit) {
+    return query(
+        "SELECT account_id, subscription_id FROM subscriptions WHERE next_period_at <= ?"
+            + " ORDER BY next_period_at LIMIT ?",
+        statement -> {
+          Jdbc.setInstant(statement, 1, now);
+          statement.setInt(2, limit);
+        },
+        rows -> {
+          List<SubscriptionRef> refs = new ArrayList<>();
+          while (rows.next()) {
+            refs.add(new SubscriptionRef(AccountId.of(rows.getString(1)), rows.getString(2)));
+          }
+          return refs;
+        });
+  }
+
+  /** A stored event, for tests and operators: type, account, outcome and detail. */
+  public Optional<StoredEvent> event(String eventId) {
+    return query(
+        "SELECT event_id, type, account_id, outcome, detail FROM stripe_events WHERE event_id = ?",
+        statement -> statement.setString(1, eventId),
+        rows ->
+            rows.next()
+                ? Optional.of(
+                    new StoredEvent(
+                        rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5)))
+                : Optional.empty());
+  }
+
+  public long eventCount() {
+    return query("SELECT count(*) FROM stripe_events", statement -> {}, rows -> rows.next() ? rows.getLong(1) : 0);
+  }
+
+  public record StoredEvent(String eventId, String type, String accountId, String outcome, String detail) {}
+
+  private static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+    }
+  }
+
+  private <T> T query(String sql, PostgresAccountStore.Binder binder, PostgresAccountStore.Reader<T> reader) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        binder.bind(statement);
+        try (ResultSet rows = statement.executeQuery()) {
+          return reader.read(rows);
+        }
+      }
+    } catch (SQLException e) {
+      throw new PersistenceException("query failed: " + sql, e);
+    }
+  }
+}

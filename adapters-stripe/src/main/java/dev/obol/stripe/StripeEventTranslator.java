@@ -1,0 +1,276 @@
+package dev.obol.stripe;
+
+import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
+import com.stripe.model.Event;
+import com.stripe.model.Invoice;
+import com.stripe.model.InvoiceLineItem;
+import com.stripe.model.StripeObject;
+import com.stripe.model.Subscription;
+import com.stripe.model.checkout.Session;
+import dev.obol.domain.error.InvalidArgumentException;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.payment.BillingInterval;
+import dev.obol.domain.payment.CheckoutMetadata;
+import dev.obol.domain.payment.PaymentCatalog;
+import dev.obol.domain.payment.PaymentEvent;
+import dev.obol.domain.payment.PaymentEvent.ReversalKind;
+import dev.obol.domain.payment.PaymentKind;
+import dev.obol.domain.payment.Plan;
+import dev.obol.domain.payment.PlanTerms;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads Stripe's objects (API {@code 2026-07-29.dahlia}) into domain events. It trusts the metadata Obol wrote at sale
+ * time (design.md) because the signature has been verified before; the catalog only fills in what older metadata
+ * lacks.
+ */
+public final class StripeEventTranslator {
+
+  private final PaymentCatalog catalog;
+
+  public StripeEventTranslator(PaymentCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  public PaymentEvent translate(Event event) {
+    String type = event.getType();
+    return switch (type) {
+      case "checkout.session.completed",
+          "checkout.session.async_payment_succeeded",
+          "checkout.session.async_payment_failed" -> session(type, object(event, Session.class));
+      case "invoice.paid", "invoice.payment_succeeded" -> invoice(object(event, Invoice.class), true);
+      case "invoice.payment_failed" -> invoice(object(event, Invoice.class), false);
+      case "customer.subscription.deleted" -> subscriptionDeleted(object(event, Subscription.class));
+      case "charge.refunded" -> refund(object(event, Charge.class));
+      case "charge.dispute.created" -> dispute(object(event, Dispute.class));
+      default -> new PaymentEvent.Irrelevant();
+    };
+  }
+
+  /**
+   * The event's object. stripe-java deserializes only events of its own API release; anything else is a failure (5xx),
+   * so Stripe keeps the event until Obol is upgraded rather than Obol dropping a payment.
+   */
+  private static <T extends StripeObject> T object(Event event, Class<T> type) {
+    Optional<StripeObject> object = event.getDataObjectDeserializer().getObject();
+    if (object.isEmpty()) {
+      throw new IllegalStateException(
+          "event " + event.getId() + " (API version " + event.getApiVersion() + ") cannot be read by this stripe-java");
+    }
+    if (!type.isInstance(object.get())) {
+      throw new IllegalStateException(
+          "event " + event.getId() + " of type " + event.getType() + " carries a " + object.get().getClass());
+    }
+    return type.cast(object.get());
+  }
+
+  // ---- checkout sessions -----------------------------------------------------------------------------------------
+
+  private PaymentEvent session(String type, Session session) {
+    Map<String, String> metadata = orEmpty(session.getMetadata());
+    AccountId accountId = account(metadata.get(CheckoutMetadata.ACCOUNT_ID), session.getClientReferenceId());
+    if (accountId == null) {
+      return new PaymentEvent.Unusable("session " + session.getId() + " names no Obol account");
+    }
+    String kind = metadata.get(CheckoutMetadata.KIND);
+    if ("subscription".equals(session.getMode())) {
+      if (!"checkout.session.completed".equals(type)) {
+        return new PaymentEvent.Unusable("subscription sessions grant through their invoices");
+      }
+      PlanTerms terms = terms(metadata);
+      if (terms == null) {
+        return new PaymentEvent.Unusable("session " + session.getId() + " names no plan");
+      }
+      return new PaymentEvent.SubscriptionCheckoutCompleted(
+          accountId, session.getId(), session.getSubscription(), session.getCustomer(), terms);
+    }
+    if (!"payment".equals(session.getMode())) {
+      return new PaymentEvent.Unusable("session mode " + session.getMode() + " is not sold by Obol");
+    }
+    if ("checkout.session.async_payment_failed".equals(type)) {
+      return new PaymentEvent.PurchaseFailed(accountId, session.getId());
+    }
+    // "no_payment_required": a 100 % discount the merchant chose to give; the pack is granted as sold.
+    boolean paid = "paid".equals(session.getPaymentStatus()) || "no_payment_required".equals(session.getPaymentStatus());
+    if (!paid) {
+      return new PaymentEvent.PurchasePending(accountId, session.getId());
+    }
+    long amountTotal = session.getAmountTotal() == null ? 0 : session.getAmountTotal();
+    if (CheckoutMetadata.KIND_TOKEN_PACK.equals(kind)) {
+      Long tokens = positive(metadata.get(CheckoutMetadata.TOKENS));
+      if (tokens == null) {
+        return new PaymentEvent.Unusable("session " + session.getId() + " has no token count in its metadata");
+      }
+      return new PaymentEvent.PurchasePaid(
+          accountId,
+          session.getId(),
+          session.getPaymentIntent(),
+          PaymentKind.TOKEN_PACK,
+          metadata.get(CheckoutMetadata.PACK),
+          tokens,
+          amountTotal,
+          session.getCurrency());
+    }
+    if (CheckoutMetadata.KIND_TOP_UP.equals(kind)) {
+      return new PaymentEvent.PurchasePaid(
+          accountId,
+          session.getId(),
+          session.getPaymentIntent(),
+          PaymentKind.TOP_UP,
+          null,
+          amountTotal,
+          amountTotal,
+          session.getCurrency());
+    }
+    return new PaymentEvent.Unusable("session " + session.getId() + " has kind '" + kind + "'");
+  }
+
+  // ---- invoices and subscriptions --------------------------------------------------------------------------------
+
+  private PaymentEvent invoice(Invoice invoice, boolean paid) {
+    // Since API 2025-03-31.basil the subscription and its metadata live under invoice.parent.subscription_details.
+    Invoice.Parent parent = invoice.getParent();
+    if (parent == null || parent.getSubscriptionDetails() == null) {
+      return new PaymentEvent.Unusable("invoice " + invoice.getId() + " is not for a subscription");
+    }
+    Invoice.Parent.SubscriptionDetails details = parent.getSubscriptionDetails();
+    Map<String, String> metadata = orEmpty(details.getMetadata());
+    AccountId accountId = account(metadata.get(CheckoutMetadata.ACCOUNT_ID), null);
+    PlanTerms terms = terms(metadata);
+    if (accountId == null || terms == null) {
+      return new PaymentEvent.Unusable("invoice " + invoice.getId() + " has no Obol subscription metadata");
+    }
+    if (!paid) {
+      return new PaymentEvent.SubscriptionPaymentFailed(
+          accountId, invoice.getId(), details.getSubscription(), terms);
+    }
+    InvoiceLineItem.Period period = servicePeriod(invoice);
+    if (period == null || period.getStart() == null || period.getEnd() == null) {
+      return new PaymentEvent.Unusable("invoice " + invoice.getId() + " has no subscription line with a period");
+    }
+    return new PaymentEvent.SubscriptionInvoicePaid(
+        accountId,
+        invoice.getId(),
+        details.getSubscription(),
+        invoice.getCustomer(),
+        terms,
+        "subscription_create".equals(invoice.getBillingReason()),
+        Instant.ofEpochSecond(period.getStart()),
+        Instant.ofEpochSecond(period.getEnd()),
+        invoice.getAmountPaid() == null ? 0 : invoice.getAmountPaid());
+  }
+
+  /**
+   * The period the invoice pays for: its subscription line's {@code period}. Not {@code invoice.period_start/end},
+   * which cover the previous usage window.
+   */
+  private static InvoiceLineItem.Period servicePeriod(Invoice invoice) {
+    if (invoice.getLines() == null || invoice.getLines().getData() == null) {
+      return null;
+    }
+    InvoiceLineItem first = null;
+    for (InvoiceLineItem line : invoice.getLines().getData()) {
+      if (first == null) {
+        first = line;
+      }
+      if (line.getParent() != null && line.getParent().getSubscriptionItemDetails() != null) {
+        return line.getPeriod();
+      }
+    }
+    return first == null ? null : first.getPeriod();
+  }
+
+  private PaymentEvent subscriptionDeleted(Subscription subscription) {
+    Map<String, String> metadata = orEmpty(subscription.getMetadata());
+    AccountId accountId = account(metadata.get(CheckoutMetadata.ACCOUNT_ID), null);
+    PlanTerms terms = terms(metadata);
+    if (accountId == null || terms == null) {
+      return new PaymentEvent.Unusable("subscription " + subscription.getId() + " has no Obol metadata");
+    }
+    Instant endedAt = subscription.getEndedAt() == null ? null : Instant.ofEpochSecond(subscription.getEndedAt());
+    return new PaymentEvent.SubscriptionEnded(accountId, subscription.getId(), terms, endedAt);
+  }
+
+  // ---- refunds and disputes --------------------------------------------------------------------------------------
+
+  private static PaymentEvent refund(Charge charge) {
+    // charge.metadata is set from payment_intent_data.metadata; without it the payment intent finds the account.
+    AccountId accountId = account(orEmpty(charge.getMetadata()).get(CheckoutMetadata.ACCOUNT_ID), null);
+    if (charge.getPaymentIntent() == null) {
+      return new PaymentEvent.Unusable("charge " + charge.getId() + " has no payment intent");
+    }
+    long refunded = charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded();
+    return new PaymentEvent.PaymentReversed(
+        accountId, charge.getPaymentIntent(), ReversalKind.REFUND, charge.getId(), refunded);
+  }
+
+  private static PaymentEvent dispute(Dispute dispute) {
+    if (dispute.getPaymentIntent() == null) {
+      return new PaymentEvent.Unusable("dispute " + dispute.getId() + " has no payment intent");
+    }
+    long amount = dispute.getAmount() == null ? 0 : dispute.getAmount();
+    return new PaymentEvent.PaymentReversed(
+        null, dispute.getPaymentIntent(), ReversalKind.DISPUTE, dispute.getId(), amount);
+  }
+
+  // ---- metadata --------------------------------------------------------------------------------------------------
+
+  /** The plan as sold: the metadata's values, the catalog's for what older metadata lacks. */
+  private PlanTerms terms(Map<String, String> metadata) {
+    String name = metadata.get(CheckoutMetadata.PLAN);
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    Optional<Plan> plan = catalog.findPlan(name);
+    Long monthlyTokens = positive(metadata.get(CheckoutMetadata.MONTHLY_TOKENS));
+    if (monthlyTokens == null) {
+      monthlyTokens = plan.map(Plan::monthlyTokens).orElse(null);
+    }
+    if (monthlyTokens == null) {
+      return null;
+    }
+    Long cap = nonNegative(metadata.get(CheckoutMetadata.ROLLOVER_CAP));
+    long rolloverCap = cap != null ? cap : plan.map(Plan::rolloverCap).orElse(0L);
+    BillingInterval interval = BillingInterval.fromWireName(metadata.get(CheckoutMetadata.INTERVAL));
+    if (interval == null) {
+      interval = plan.map(Plan::interval).orElse(BillingInterval.MONTH);
+    }
+    return new PlanTerms(name, monthlyTokens, rolloverCap, interval);
+  }
+
+  private static AccountId account(String fromMetadata, String fallback) {
+    String value = fromMetadata != null && !fromMetadata.isEmpty() ? fromMetadata : fallback;
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return AccountId.of(value);
+    } catch (InvalidArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Long positive(String text) {
+    Long value = nonNegative(text);
+    return value != null && value > 0 ? value : null;
+  }
+
+  private static Long nonNegative(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(text.trim());
+      return value >= 0 ? value : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
+  }
+}
