@@ -35,14 +35,18 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
 
   @Override
   public void listCatalog(ListCatalogRequest request, StreamObserver<ListCatalogResponse> responses) {
-    responses.onError(Status.UNIMPLEMENTED.withDescription("ListCatalog is not implemented yet").asRuntimeException());
+    GrpcErrors.unary("", responses, () -> PaymentProtoMapper.catalogResponse(payments.catalog()));
   }
 
   @Override
   public void createCheckoutSession(
       CreateCheckoutSessionRequest request, StreamObserver<CreateCheckoutSessionResponse> responses) {
-    responses.onError(
-        Status.UNIMPLEMENTED.withDescription("CreateCheckoutSession is not implemented yet").asRuntimeException());
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () ->
+            PaymentProtoMapper.checkoutResponse(
+                payments.createCheckoutSession(PaymentProtoMapper.checkoutCommand(request))));
   }
 
   // ---- per-seat plans and standing -------------------------------------------------------------------------------

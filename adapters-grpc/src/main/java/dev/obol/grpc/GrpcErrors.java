@@ -7,6 +7,7 @@ import dev.obol.domain.error.FailedPreconditionException;
 import dev.obol.domain.error.InvalidArgumentException;
 import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.error.ObolException;
+import dev.obol.domain.error.UnavailableException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
@@ -48,6 +49,9 @@ public final class GrpcErrors {
     }
     if (failure instanceof FailedPreconditionException precondition) {
       return status(Code.FAILED_PRECONDITION, precondition, null);
+    }
+    if (failure instanceof UnavailableException unavailable) {
+      return status(Code.UNAVAILABLE, unavailable, null);
     }
     LOG.error("internal error (request_id={})", requestId, failure);
     return status(Code.INTERNAL, "INTERNAL", "internal error; see the server log for request " + requestId, null);

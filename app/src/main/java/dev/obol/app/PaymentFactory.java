@@ -1,15 +1,73 @@
 package dev.obol.app;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.obol.domain.model.FeatureCatalog;
+import dev.obol.domain.payment.PaymentCatalog;
+import dev.obol.domain.port.in.PaymentEventUseCases;
 import dev.obol.domain.port.in.PaymentUseCases;
+import dev.obol.domain.port.out.PaymentGateway;
+import dev.obol.domain.service.GrantWriter;
+import dev.obol.domain.service.PaymentEventService;
+import dev.obol.domain.service.PaymentService;
+import dev.obol.persistence.PostgresPaymentStore;
+import dev.obol.stripe.StripeEventTranslator;
+import dev.obol.stripe.StripePaymentGateway;
+import dev.obol.stripe.StripeWebhook;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Wires the payment side (catalog, Stripe checkout and webhook). */
+/** Wires the payment side (catalog, Stripe checkout and webhook, quota periods). */
 @Factory
 public class PaymentFactory {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentFactory.class);
+
   @Singleton
-  PaymentUseCases paymentUseCases() {
-    return new PaymentUseCases() {};
+  PaymentCatalog paymentCatalog(
+      @Property(name = "obol.payments.packs") String packs,
+      @Property(name = "obol.payments.plans") String plans,
+      @Property(name = "obol.payments.top-up-min-amount", defaultValue = "2000") long topUpMinAmount,
+      @Property(name = "obol.payments.top-up-max-amount", defaultValue = "100000") long topUpMaxAmount) {
+    return PaymentCatalogConfig.parse(packs, plans, topUpMinAmount, topUpMaxAmount);
+  }
+
+  /** Without a secret key there is no gateway: checkout answers PAYMENTS_NOT_CONFIGURED, the rest works. */
+  @Singleton
+  PaymentUseCases paymentUseCases(
+      PaymentCatalog catalog,
+      FeatureCatalog features,
+      @Property(name = "obol.stripe.secret-key", defaultValue = "") String secretKey,
+      @Property(name = "obol.stripe.api-base", defaultValue = "") String apiBase) {
+    Optional<PaymentGateway> gateway =
+        secretKey.isBlank() ? Optional.empty() : Optional.of(new StripePaymentGateway(secretKey.trim(), apiBase));
+    if (gateway.isEmpty()) {
+      LOG.info("OBOL_STRIPE_SECRET_KEY not set: CreateCheckoutSession answers PAYMENTS_NOT_CONFIGURED");
+    }
+    return new PaymentService(catalog, features, gateway);
+  }
+
+  @Singleton
+  PostgresPaymentStore paymentStore(HikariDataSource dataSource, Clock clock) {
+    return new PostgresPaymentStore(dataSource, clock);
+  }
+
+  @Singleton
+  PaymentEventUseCases paymentEvents(PostgresPaymentStore store, GrantWriter grants, Clock clock) {
+    return new PaymentEventService(store, grants, clock);
+  }
+
+  @Singleton
+  StripeWebhook stripeWebhook(
+      PaymentCatalog catalog,
+      PaymentEventUseCases events,
+      Clock clock,
+      @Property(name = "obol.stripe.webhook-secrets", defaultValue = "") String secrets) {
+    return new StripeWebhook(Arrays.asList(secrets.split(",")), new StripeEventTranslator(catalog), events, clock);
   }
 }

@@ -91,7 +91,9 @@ public final class PaymentEventService implements PaymentEventUseCases {
             accountId,
             mode,
             session -> {
-              if (session.wallet().account().isEmpty()) {
+              // Pending and failed purchases write nothing, so they need no account; the rest do.
+              boolean writes = !(event instanceof PurchasePending || event instanceof PurchaseFailed);
+              if (writes && session.wallet().account().isEmpty()) {
                 return EventOutcome.ignored("account unknown to Obol");
               }
               return apply(session, event, requestId, now);
