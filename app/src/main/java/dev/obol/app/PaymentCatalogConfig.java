@@ -9,11 +9,11 @@ import java.util.List;
 
 /**
  * Parses the pack and plan lists from configuration. Flat strings, like the feature prices, so one environment
- * variable replaces a whole list:
+ * variable replaces a whole list (fields separated by "/": configuration placeholders reserve ":"):
  *
  * <ul>
- *   <li>packs: {@code name=tokens:price_cents[:stripe_price_id]}, comma-separated;
- *   <li>plans: {@code name=month|year:price_cents:monthly_tokens:rollover_cap[:stripe_price_id]}, comma-separated.
+ *   <li>packs: {@code name=tokens/price_cents[/stripe_price_id]}, comma-separated;
+ *   <li>plans: {@code name=month|year/price_cents/monthly_tokens/rollover_cap[/stripe_price_id]}, comma-separated.
  * </ul>
  */
 final class PaymentCatalogConfig {
@@ -27,9 +27,9 @@ final class PaymentCatalogConfig {
   static List<Pack> packs(String text) {
     List<Pack> packs = new ArrayList<>();
     for (String[] entry : entries("obol.payments.packs", text)) {
-      String[] fields = entry[1].split(":");
+      String[] fields = entry[1].split("/");
       if (fields.length < 2 || fields.length > 3) {
-        throw new IllegalArgumentException("obol.payments.packs: expected name=tokens:price[:price_id] for " + entry[0]);
+        throw new IllegalArgumentException("obol.payments.packs: expected name=tokens/price[/price_id] for " + entry[0]);
       }
       packs.add(
           new Pack(
@@ -45,10 +45,10 @@ final class PaymentCatalogConfig {
   static List<Plan> plans(String text) {
     List<Plan> plans = new ArrayList<>();
     for (String[] entry : entries("obol.payments.plans", text)) {
-      String[] fields = entry[1].split(":");
+      String[] fields = entry[1].split("/");
       if (fields.length < 4 || fields.length > 5) {
         throw new IllegalArgumentException(
-            "obol.payments.plans: expected name=interval:price:monthly_tokens:rollover_cap[:price_id] for " + entry[0]);
+            "obol.payments.plans: expected name=interval/price/monthly_tokens/rollover_cap[/price_id] for " + entry[0]);
       }
       BillingInterval interval = BillingInterval.fromWireName(fields[0].trim());
       if (interval == null) {

@@ -158,6 +158,14 @@ class StripeWebhookEndToEndTest {
     assertThat(eur.getGrantsList()).singleElement()
         .extracting(GrantInfo::getSource).isEqualTo(GrantSource.GRANT_SOURCE_TOP_UP);
     assertThat(balanceOrZero(Asset.ASSET_TOKEN)).isZero();
+
+    // A partial refund of the top-up takes back the same share of its cents.
+    Text refund =
+        event(REFUNDED)
+            .replace("\"amount\": 3999", "\"amount\": 2500")
+            .replace("\"amount_refunded\": 3999", "\"amount_refunded\": 1000");
+    assertThat(deliver(refund)).isEqualTo(ok("CLAWED_BACK"));
+    assertThat(wallet(Asset.ASSET_EUR).getBalance()).isEqualTo(1500);
   }
 
   @Test
@@ -427,7 +435,7 @@ class StripeWebhookEndToEndTest {
   }
 
   @Test
-  void disputeClawsBackThroughThePaymentIntentAndATopUpIsClawedBackInCents() {
+  void disputeClawsBackThroughThePaymentIntent() {
     assertThat(deliver(event(PACK_PAID))).isEqualTo(ok("GRANTED"));
     assertThat(deliver(fixture(DISPUTED).suffixIds(suffix))).isEqualTo(ok("CLAWED_BACK"));
     assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isZero();
