@@ -1,0 +1,68 @@
+package dev.obol.domain.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ClawbackTest {
+
+  @Test
+  void aFullRefundTargetsExactlyWhatWasGranted() {
+    assertThat(Clawback.target(500, 3999, 3999)).isEqualTo(500);
+    assertThat(Clawback.target(2500, 2500, 2500)).isEqualTo(2500);
+  }
+
+  @Test
+  void aPartialRefundRoundsDownInTheCustomersFavour() {
+    // 500 * 2000 / 3999 = 250.06...
+    assertThat(Clawback.target(500, 2000, 3999)).isEqualTo(250);
+    // 100 * 1 / 999 = 0.1: a one-cent refund takes nothing back.
+    assertThat(Clawback.target(100, 1, 999)).isZero();
+    // 1000 * 6998 / 6999 = 999.857...
+    assertThat(Clawback.target(1000, 6998, 6999)).isEqualTo(999);
+  }
+
+  @Test
+  void cumulativeTargetsMakeSeveralPartialRefundsAddUpToOneOfTheSameTotal() {
+    long granted = 500;
+    long paid = 3999;
+    long taken = 0;
+    long refunded = 0;
+    for (long refund : new long[] {1, 1333, 7, 1333, 1325}) {
+      refunded += refund;
+      Clawback.Step step = Clawback.step(granted, paid, refunded, taken, Long.MAX_VALUE);
+      taken += step.taken();
+    }
+    assertThat(refunded).isEqualTo(paid);
+    assertThat(taken).isEqualTo(granted);
+  }
+
+  @Test
+  void neverBelowZeroTheRestIsShortfall() {
+    Clawback.Step step = Clawback.step(500, 3999, 3999, 0, 120);
+    assertThat(step.toTake()).isEqualTo(500);
+    assertThat(step.taken()).isEqualTo(120);
+    assertThat(step.shortfall()).isEqualTo(380);
+
+    Clawback.Step again = Clawback.step(500, 3999, 3999, 500, 0);
+    assertThat(again.toTake()).isZero();
+    assertThat(again.shortfall()).isZero();
+  }
+
+  @Test
+  void reversedAmountsAreClampedToWhatWasPaid() {
+    assertThat(Clawback.target(500, 99_999, 3999)).isEqualTo(500);
+    assertThat(Clawback.target(500, -5, 3999)).isZero();
+  }
+
+  @Test
+  void hugeGrantsAreExactWithoutOverflowAndAbsurdPaymentsFailLoudly() {
+    // granted near Long.MAX_VALUE: q * r never exceeds granted, rest * r < paid².
+    long granted = Long.MAX_VALUE - 7;
+    assertThat(Clawback.target(granted, 1, 2)).isEqualTo(granted / 2);
+    assertThat(Clawback.target(granted, 3999, 3999)).isEqualTo(granted);
+    assertThatThrownBy(() -> Clawback.target(Long.MAX_VALUE - 1, 4_000_000_000L, 4_000_000_001L))
+        .isInstanceOf(ArithmeticException.class);
+  }
+}
