@@ -139,6 +139,29 @@ class StripeWebhookEndToEndTest {
   }
 
   @Test
+  void concurrentDeliveriesOfOneEventAndOfBothPaidEventsOfASessionGrantOnce() {
+    Text completedPaid =
+        event(PACK_UNPAID).replace("\"payment_status\": \"unpaid\"", "\"payment_status\": \"paid\"");
+    Text asyncSucceeded = event(ASYNC_SUCCEEDED);
+    List<CompletableFuture<Delivery>> deliveries = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      deliveries.add(CompletableFuture.supplyAsync(() -> deliver(completedPaid)));
+      deliveries.add(CompletableFuture.supplyAsync(() -> deliver(asyncSucceeded)));
+    }
+    List<String> bodies = new ArrayList<>();
+    for (CompletableFuture<Delivery> delivery : deliveries) {
+      assertThat(delivery.join().status()).isEqualTo(200);
+      bodies.add(delivery.join().body());
+    }
+
+    assertThat(bodies).containsOnlyOnce("GRANTED");
+    assertThat(bodies).filteredOn(b -> !b.equals("GRANTED")).allMatch(b -> b.equals("DUPLICATE")
+        || b.equals("ALREADY_GRANTED"));
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(500);
+    assertThat(count("SELECT count(*) FROM stripe_events WHERE account_id = ?")).isEqualTo(2);
+  }
+
+  @Test
   void failedAsyncPaymentGrantsNothing() {
     assertThat(deliver(event(ASYNC_FAILED))).isEqualTo(ok("PAYMENT_FAILED"));
     assertThat(balanceOrZero(Asset.ASSET_TOKEN)).isZero();
