@@ -115,17 +115,39 @@ public final class StripeEventTranslator {
           session.getCurrency());
     }
     if (CheckoutMetadata.KIND_TOP_UP.equals(kind)) {
+      Long cents = euroCents(session);
+      if (cents == null) {
+        return new PaymentEvent.Unusable(
+            "top-up session " + session.getId() + " was paid in " + session.getCurrency() + ", not EUR");
+      }
       return new PaymentEvent.PurchasePaid(
           accountId,
           session.getId(),
           session.getPaymentIntent(),
           PaymentKind.TOP_UP,
           null,
-          amountTotal,
-          amountTotal,
-          session.getCurrency());
+          cents,
+          cents,
+          PaymentCatalog.CURRENCY);
     }
     return new PaymentEvent.Unusable("session " + session.getId() + " has kind '" + kind + "'");
+  }
+
+  /**
+   * What a top-up credits to the EUR wallet: {@code amount_total} when the session is in EUR; with Stripe's adaptive
+   * pricing the customer may pay in another currency, and the EUR amount is then the conversion's source amount.
+   */
+  private static Long euroCents(Session session) {
+    if (PaymentCatalog.CURRENCY.equalsIgnoreCase(session.getCurrency())) {
+      return session.getAmountTotal() == null ? 0L : session.getAmountTotal();
+    }
+    Session.CurrencyConversion conversion = session.getCurrencyConversion();
+    if (conversion != null
+        && PaymentCatalog.CURRENCY.equalsIgnoreCase(conversion.getSourceCurrency())
+        && conversion.getAmountTotal() != null) {
+      return conversion.getAmountTotal();
+    }
+    return null;
   }
 
   // ---- invoices and subscriptions --------------------------------------------------------------------------------

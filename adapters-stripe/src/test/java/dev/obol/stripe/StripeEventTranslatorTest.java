@@ -40,6 +40,32 @@ class StripeEventTranslatorTest {
   }
 
   @Test
+  void aTopUpCreditsItsEuroCentsAndOnlyEuros() {
+    String topUp =
+        fixture("checkout.session.completed.payment.json")
+            .replace("\"kind\": \"token_pack\"", "\"kind\": \"top_up\"")
+            .replace("\"amount_total\": 3999", "\"amount_total\": 2500");
+    assertThat(translator.translate(ApiResource.GSON.fromJson(topUp, Event.class)))
+        .isInstanceOfSatisfying(PaymentEvent.PurchasePaid.class, paid -> {
+          assertThat(paid.kind()).isEqualTo(PaymentKind.TOP_UP);
+          assertThat(paid.grantAmount()).isEqualTo(2500);
+        });
+
+    String inDollars = topUp.replace("\"currency\": \"eur\",\n      \"currency_conversion\": null",
+        "\"currency\": \"usd\",\n      \"currency_conversion\": null");
+    assertThat(inDollars).isNotEqualTo(topUp);
+    assertThat(translator.translate(ApiResource.GSON.fromJson(inDollars, Event.class)))
+        .isInstanceOf(PaymentEvent.Unusable.class);
+
+    String converted = topUp.replace("\"currency\": \"eur\",\n      \"currency_conversion\": null",
+        "\"currency\": \"usd\",\n      \"currency_conversion\": {\"amount_subtotal\": 2500, \"amount_total\": 2500,"
+            + " \"fx_rate\": \"1.08\", \"source_currency\": \"eur\"}");
+    assertThat(translator.translate(ApiResource.GSON.fromJson(converted.replace("\"amount_total\": 2500,\n",
+        "\"amount_total\": 2700,\n"), Event.class)))
+        .isInstanceOfSatisfying(PaymentEvent.PurchasePaid.class, paid -> assertThat(paid.grantAmount()).isEqualTo(2500));
+  }
+
+  @Test
   void unpaidSessionWaitsAsyncOutcomesGrantOrFail() {
     String session = "cs_test_a1kFZcFY73txzpxYFND8JGfpORZLUASMz8QRL3PW54M3m4U3e0qGdohDKF";
     assertThat(translate("checkout.session.completed.payment_unpaid.json"))
