@@ -1,0 +1,170 @@
+package dev.obol.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.GrantSource;
+import dev.obol.domain.model.RequestId;
+import dev.obol.domain.payment.BillingInterval;
+import dev.obol.domain.payment.EventOutcome;
+import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.PaymentKind;
+import dev.obol.domain.payment.PlanTerms;
+import dev.obol.domain.payment.QuotaPeriod;
+import dev.obol.domain.payment.ReceivedEvent;
+import dev.obol.domain.payment.Subscription;
+import dev.obol.domain.port.in.GrantCommand;
+import dev.obol.domain.port.in.GrantReceipt;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.service.GrantWriter;
+import dev.obol.domain.testing.MutableClock;
+import dev.obol.persistence.testing.TestDatabase;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The payment store on a real PostgreSQL: once per event, all or nothing, unique grants and periods. */
+class PostgresPaymentStoreTest {
+
+  private static HikariDataSource dataSource;
+  private static PostgresAccountStore accounts;
+  private static PostgresPaymentStore payments;
+  private static final MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
+  private static final GrantWriter writer = new GrantWriter(new TimeOrderedIds());
+
+  private final AccountId account = AccountId.of("acct-" + UUID.randomUUID());
+
+  @BeforeAll
+  static void startDatabase() {
+    dataSource = TestDatabase.get().freshDataSource(8);
+    accounts = new PostgresAccountStore(dataSource);
+    payments = new PostgresPaymentStore(dataSource, clock);
+  }
+
+  @AfterAll
+  static void closePool() {
+    dataSource.close();
+  }
+
+  @AfterEach
+  void ledgerInvariantHolds() {
+    for (InvariantReport report : accounts.checkAll(clock.instant())) {
+      assertThat(report.holds()).as("invariant for %s", report).isTrue();
+    }
+  }
+
+  @Test
+  void anEventIsProcessedOnceWithItsWritesAndADuplicateDoesNothing() {
+    ReceivedEvent event = event("evt_once");
+
+    Optional<EventOutcome> first = payments.processOnce(event, account, LockMode.CREATE_IF_MISSING, s -> {
+      GrantReceipt receipt = writer.write(s.wallet(), grant(500), clock.instant());
+      s.insertPayment(payment("cs_1", receipt.grantId()));
+      return EventOutcome.of(EventOutcome.Code.GRANTED, "ok");
+    }, null);
+    Optional<EventOutcome> second = payments.processOnce(event, account, LockMode.CREATE_IF_MISSING, s -> {
+      throw new AssertionError("a duplicate must not run");
+    }, null);
+
+    assertThat(first).contains(EventOutcome.of(EventOutcome.Code.GRANTED, "ok"));
+    assertThat(second).isEmpty();
+    assertThat(balance()).isEqualTo(500);
+    assertThat(payments.event(eventId("evt_once")).orElseThrow().outcome()).isEqualTo("GRANTED");
+  }
+
+  @Test
+  void aFailureRollsBackTheEventAndEveryWriteSoARedeliveryProcessesItAgain() {
+    ReceivedEvent event = event("evt_fails");
+
+    assertThatThrownBy(() -> payments.processOnce(event, account, LockMode.CREATE_IF_MISSING, s -> {
+      GrantReceipt receipt = writer.write(s.wallet(), grant(500), clock.instant());
+      s.insertPayment(payment("cs_2", receipt.grantId()));
+      throw new IllegalStateException("boom after the writes");
+    }, null)).hasMessage("boom after the writes");
+
+    assertThat(payments.event(eventId("evt_fails"))).isEmpty();
+    assertThat(accounts.findAccount(account)).isEmpty();
+
+    assertThat(payments.processOnce(event, account, LockMode.CREATE_IF_MISSING, s -> {
+      assertThat(s.findPayment("cs_2")).isEmpty();
+      return EventOutcome.ignored("second time");
+    }, null)).isPresent();
+  }
+
+  @Test
+  void anEventWithoutAnAccountIsStoredWithItsOutcome() {
+    assertThat(payments.processOnce(event("evt_none"), null, LockMode.EXISTING, s -> {
+      throw new AssertionError("no account, no work");
+    }, EventOutcome.ignored("no account"))).contains(EventOutcome.ignored("no account"));
+    assertThat(payments.event(eventId("evt_none")).orElseThrow().accountId()).isNull();
+  }
+
+  @Test
+  void paymentsAndQuotaPeriodsAreUniqueAndPaymentsAreFoundByIntentAcrossAccounts() {
+    Instant start = Instant.parse("2026-11-01T00:00:00Z");
+    Instant end = Instant.parse("2026-12-01T00:00:00Z");
+    PlanTerms terms = new PlanTerms("monthly", 3000, 0, BillingInterval.MONTH);
+    payments.processOnce(event("evt_sub"), account, LockMode.CREATE_IF_MISSING, s -> {
+      GrantReceipt receipt = writer.write(s.wallet(), grant(10), clock.instant());
+      s.insertPayment(payment("cs_3", receipt.grantId()));
+      s.saveSubscription(Subscription.linked(account, "sub_1", null, terms, clock.instant()));
+      s.saveSubscription(
+          Subscription.linked(account, "sub_1", "cus_1", terms, clock.instant())
+              .withPaidPeriod(start, end, null, clock.instant()));
+      s.insertPeriod(new QuotaPeriod(account, "sub_1", start, end, receipt.grantId(), null, "in_1", clock.instant()));
+      return EventOutcome.ignored("set up");
+    }, null);
+
+    payments.inTransaction(account, s -> {
+      assertThat(s.findSubscription("sub_1")).hasValueSatisfying(sub -> {
+        assertThat(sub.customerId()).isEqualTo("cus_1");
+        assertThat(sub.paidUntil()).isEqualTo(end);
+      });
+      assertThat(s.latestPeriod("sub_1")).hasValueSatisfying(p -> assertThat(p.periodStart()).isEqualTo(start));
+      assertThat(s.findPaymentByIntent("pi_cs_3_" + account.value())).hasValueSatisfying(p -> assertThat(p.providerId()).isEqualTo("cs_3"));
+      return null;
+    });
+    assertThat(payments.accountOfPaymentIntent("pi_cs_3_" + account.value())).contains(account);
+
+    assertThatThrownBy(() -> payments.inTransaction(account, s -> {
+      s.insertPeriod(new QuotaPeriod(account, "sub_1", start, end, s.findPayment("cs_3").orElseThrow().grantId(),
+          null, "scheduled", clock.instant()));
+      return null;
+    })).isInstanceOf(PersistenceException.class);
+    assertThatThrownBy(() -> payments.inTransaction(account, s -> {
+      s.insertPayment(payment("cs_3", null));
+      return null;
+    })).isInstanceOf(PersistenceException.class);
+  }
+
+  private ReceivedEvent event(String id) {
+    return new ReceivedEvent(eventId(id), "checkout.session.completed", "{}", clock.instant());
+  }
+
+  /** Event ids are global: each test's are its own. */
+  private String eventId(String id) {
+    return id + "_" + account.value();
+  }
+
+  private GrantCommand grant(long tokens) {
+    return new GrantCommand(
+        account, Asset.TOKEN, tokens, GrantSource.PURCHASE, null, null, "cs", "token_pack:basic", RequestId.of("r1"));
+  }
+
+  private Payment payment(String sessionId, String grantId) {
+    return new Payment(account, sessionId, PaymentKind.TOKEN_PACK, "pi_" + sessionId + "_" + account.value(), grantId, Asset.TOKEN, 500, 3999,
+        "eur", 0, 0, 0, clock.instant());
+  }
+
+  private long balance() {
+    return accounts.openGrants(account, Asset.TOKEN).stream().mapToLong(g -> g.remaining()).sum();
+  }
+}
