@@ -18,9 +18,14 @@ import java.util.Set;
  */
 public final class NotificationRelay {
 
-  public static final int BATCH_SIZE = 50;
+  public static final int BATCH_SIZE = 20;
   public static final int ATTEMPTS_MAX = 30;
-  static final Duration LEASE = Duration.ofMinutes(2);
+  /**
+   * Long enough for a batch against slow endpoints (each send times out after seconds); events a relay did not get to
+   * before half the lease passed are left for the next claim rather than risk sending them while another instance
+   * has re-claimed them.
+   */
+  static final Duration LEASE = Duration.ofMinutes(5);
   static final Duration BACKOFF_FIRST = Duration.ofSeconds(10);
   static final Duration BACKOFF_MAX = Duration.ofHours(1);
 
@@ -52,9 +57,13 @@ public final class NotificationRelay {
     int delivered = 0;
     List<PendingNotification> batch;
     do {
-      Instant now = clock.instant();
-      batch = outbox.claimDue(now, now.plus(LEASE), BATCH_SIZE);
+      Instant claimedAt = clock.instant();
+      batch = outbox.claimDue(claimedAt, claimedAt.plus(LEASE), BATCH_SIZE);
+      Instant stopAt = claimedAt.plus(LEASE.dividedBy(2));
       for (PendingNotification notification : batch) {
+        if (clock.instant().isAfter(stopAt)) {
+          return delivered; // the rest is retried when its lease ends
+        }
         if (deliver(notification)) {
           delivered++;
         }
