@@ -92,6 +92,8 @@ public final class StandingProtoMapper {
         .setCharged(summary.charged())
         .setFailed(summary.failed())
         .setSkipped(summary.skipped())
+        .setErrored(summary.errored())
+        .addAllErroredAccountIds(summary.erroredAccountIds().stream().map(AccountId::value).toList())
         .build();
   }
 

@@ -47,11 +47,12 @@ public class MonthlyChargeJob {
           accounts.runMonthlyCharges(
               new MonthlyChargeCommand(now, RequestId.of("scheduled-" + ChargePeriod.containing(now))));
       LOG.info(
-          "monthly charges {}: {} charged, {} failed (owed), {} skipped",
+          "monthly charges {}: {} charged, {} failed (owed), {} skipped, {} errored",
           summary.period(),
           summary.charged(),
           summary.failed(),
-          summary.skipped());
+          summary.skipped(),
+          summary.errored());
     } catch (RuntimeException e) {
       LOG.error("monthly charges failed part-way; re-run RunMonthlyCharges (already charged accounts are skipped)", e);
     }

@@ -18,10 +18,14 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires per-seat plans, standing, the monthly charge and notifications. */
 @Factory
 public class SeatFeeFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SeatFeeFactory.class);
 
   /** The default plan's formula; the domain takes any plan's, so per-account plans need no domain change. */
   @Singleton
@@ -42,7 +46,14 @@ public class SeatFeeFactory {
 
   @Singleton
   AccountUseCases accountUseCases(PostgresAccountStore store, SeatFeeLadder ladder, Clock clock) {
-    return new SeatFeeService(store, store, ladder, clock);
+    return new SeatFeeService(
+        store,
+        store,
+        ladder,
+        clock,
+        (accountId, period, error) ->
+            LOG.error("monthly charge {} of account {} failed and was rolled back; a re-run retries it",
+                period, accountId, error));
   }
 
   @Singleton

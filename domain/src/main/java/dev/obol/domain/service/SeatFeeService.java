@@ -3,6 +3,7 @@ package dev.obol.domain.service;
 import static dev.obol.domain.model.Notification.data;
 
 import dev.obol.domain.error.InvalidArgumentException;
+import dev.obol.domain.error.ObolException;
 import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.AccountStatus;
@@ -33,6 +34,7 @@ import dev.obol.domain.port.out.SeatAccounts;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,12 +58,27 @@ public final class SeatFeeService implements AccountUseCases {
   private final SeatAccounts seatAccounts;
   private final SeatFeeLadder ladder;
   private final Clock clock;
+  private final ChargeErrorListener errors;
 
-  public SeatFeeService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
+  /**
+   * Hears about an account whose charge failed unexpectedly (its transaction rolled back); the run goes on with the
+   * others, so one broken account never blocks everyone's charge. The app logs it.
+   */
+  public interface ChargeErrorListener {
+    void chargeFailed(AccountId accountId, ChargePeriod period, RuntimeException error);
+  }
+
+  public SeatFeeService(
+      AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock, ChargeErrorListener errors) {
     this.store = store;
     this.seatAccounts = seatAccounts;
     this.ladder = ladder;
     this.clock = clock;
+    this.errors = errors;
+  }
+
+  public SeatFeeService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
+    this(store, seatAccounts, ladder, clock, (accountId, period, error) -> {});
   }
 
   @Override
@@ -205,21 +222,35 @@ public final class SeatFeeService implements AccountUseCases {
     long charged = 0;
     long failed = 0;
     long skipped = 0;
+    long errored = 0;
+    List<AccountId> erroredAccountIds = new ArrayList<>();
     String after = "";
     List<AccountId> page;
     do {
       page = seatAccounts.accountsWithSeats(after, BATCH_SIZE);
       for (AccountId accountId : page) {
-        ChargeOutcome outcome = chargeAccount(accountId, period, runRequestId, fingerprint, now);
+        after = accountId.value();
+        ChargeOutcome outcome;
+        try {
+          outcome = chargeAccount(accountId, period, runRequestId, fingerprint, now);
+        } catch (ObolException e) {
+          throw e; // the caller's mistake (e.g. a request id reused for another period): stop, nothing else to do
+        } catch (RuntimeException e) {
+          errored++;
+          if (erroredAccountIds.size() < ChargeRunSummary.ERRORED_LISTED_MAX) {
+            erroredAccountIds.add(accountId);
+          }
+          errors.chargeFailed(accountId, period, e);
+          continue;
+        }
         switch (outcome.kind()) {
           case CHARGED -> charged++;
           case FAILED -> failed++;
           case ALREADY_CHARGED, NO_FEE -> skipped++;
         }
-        after = accountId.value();
       }
     } while (page.size() == BATCH_SIZE);
-    return new ChargeRunSummary(period, charged, failed, skipped);
+    return new ChargeRunSummary(period, charged, failed, skipped, errored, erroredAccountIds);
   }
 
   /**

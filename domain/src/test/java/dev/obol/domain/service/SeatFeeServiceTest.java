@@ -29,6 +29,7 @@ import dev.obol.domain.port.in.MonthlyChargeCommand;
 import dev.obol.domain.port.in.SetSeatCountCommand;
 import dev.obol.domain.port.in.Standing;
 import dev.obol.domain.port.in.StatusChangeCommand;
+import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.MutableClock;
@@ -81,7 +82,7 @@ class SeatFeeServiceTest {
 
     ChargeRunSummary run = runCharges(NOV, "run-1");
 
-    assertThat(run).isEqualTo(new ChargeRunSummary(run.period(), 1, 0, 0));
+    assertThat(run).isEqualTo(new ChargeRunSummary(run.period(), 1, 0, 0, 0, List.of()));
     assertThat(run.period()).hasToString("2026-11");
     List<RecordedEntry> fees = entries(EntryKind.FEE);
     assertThat(fees).hasSize(1);
@@ -254,6 +255,43 @@ class SeatFeeServiceTest {
   }
 
   @Test
+  void an_account_whose_charge_breaks_is_rolled_back_and_reported_while_the_others_are_charged() {
+    for (String id : List.of("a", "b", "c")) {
+      AccountId teacher = AccountId.of(id);
+      wallets.grant(
+          new GrantCommand(teacher, Asset.EUR, 1000, GrantSource.TOP_UP, null, null, null, null, RequestId.of("g")));
+      seats.setSeatCount(new SetSeatCountCommand(teacher, SeatCount.of(1), RequestId.of("s")));
+    }
+    AccountId broken = AccountId.of("b");
+    List<AccountId> reported = new ArrayList<>();
+    dev.obol.domain.port.out.AccountStore flaky =
+        new dev.obol.domain.port.out.AccountStore() {
+          @Override
+          public <T> T inTransaction(
+              AccountId accountId,
+              LockMode mode,
+              java.util.function.Function<dev.obol.domain.port.out.AccountSession, T> work) {
+            if (accountId.equals(broken)) {
+              throw new IllegalStateException("connection reset");
+            }
+            return store.inTransaction(accountId, mode, work);
+          }
+        };
+    SeatFeeService service =
+        new SeatFeeService(flaky, store, ladder, clock, (accountId, period, error) -> reported.add(accountId));
+
+    ChargeRunSummary run = service.runMonthlyCharges(new MonthlyChargeCommand(NOV, RequestId.of("run")));
+
+    assertThat(run.charged()).isEqualTo(2);
+    assertThat(run.errored()).isEqualTo(1);
+    assertThat(run.erroredAccountIds()).containsExactly(broken);
+    assertThat(reported).containsExactly(broken);
+    assertThat(store.seatCharges(broken)).isEmpty();
+    // A re-run once it works charges what is left.
+    assertThat(runCharges(NOV, "run-again").charged()).isEqualTo(1);
+  }
+
+  @Test
   void bad_input_and_unknown_accounts() {
     assertInvalidArgument(
         () -> runCharges(Instant.parse("2026-12-01T00:00:00Z"), "future"), "as_of", "PERIOD_IN_FUTURE");
@@ -269,7 +307,8 @@ class SeatFeeServiceTest {
     topUp(1000);
     setSeats(2);
     setSeats(0);
-    assertThat(runCharges(NOV, "run-1")).isEqualTo(new ChargeRunSummary(runCharges(NOV, "run-1").period(), 0, 0, 0));
+    ChargeRunSummary run = runCharges(NOV, "run-1");
+    assertThat(run).isEqualTo(new ChargeRunSummary(run.period(), 0, 0, 0, 0, List.of()));
     Standing standing = seats.standing(TEACHER);
     assertThat(standing.monthlyFeeCents()).isZero();
     assertThat(standing.monthsRemaining()).isZero();
