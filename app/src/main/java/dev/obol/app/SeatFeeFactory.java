@@ -15,6 +15,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,13 @@ public class SeatFeeFactory {
       @Property(name = "obol.notify.urls", defaultValue = "") String urls,
       @Property(name = "obol.notify.secret", defaultValue = "") String secret) {
     List<String> endpoints = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
+    for (String endpoint : endpoints) {
+      // Fail at startup, not on every delivery attempt.
+      URI uri = URI.create(endpoint);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException("obol.notify.urls: not an http(s) URL: " + endpoint);
+      }
+    }
     // Without endpoints nothing is sent (events wait in the outbox); with endpoints, a secret is required.
     NotificationSender sender =
         endpoints.isEmpty()

@@ -280,6 +280,59 @@ class SeatFeeGrpcEndToEndTest {
     }
   }
 
+  @Test
+  void twoInstancesRunningTheChargeAtOnceChargeEachAccountOnce() throws Exception {
+    at("2027-04-01T00:00:05Z");
+    List<String> teachers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String id = teacher + "-" + i;
+      teachers.add(id);
+      topUp(id, i % 2 == 0 ? 10_000 : 100); // half of them cannot pay
+      setSeats(id, 2);
+    }
+    try (ObolTestApp second = app.secondInstance()) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<CompletableFuture<RunMonthlyChargesResponse>> runs = new ArrayList<>();
+      for (ObolTestApp instance : List.of(app, second)) {
+        runs.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    start.await();
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  // What the scheduled job on each instance does: the same request id for the period.
+                  return instance
+                      .accounts()
+                      .runMonthlyCharges(
+                          RunMonthlyChargesRequest.newBuilder()
+                              .setAsOf(ts("2027-04-01T00:00:05Z"))
+                              .setRequestId("scheduled-2027-04")
+                              .build());
+                }));
+      }
+      start.countDown();
+      for (CompletableFuture<RunMonthlyChargesResponse> run : runs) {
+        assertThat(run.get(60, TimeUnit.SECONDS).getErrored()).isZero();
+      }
+    }
+    for (int i = 0; i < teachers.size(); i++) {
+      String id = teachers.get(i);
+      assertThat(seatChargeRows(id)).isEqualTo(1);
+      GetStandingResponse standing = standing(id);
+      if (i % 2 == 0) {
+        assertThat(standing.getBalance()).isEqualTo(10_000 - 700);
+        assertThat(standing.getStatus()).isEqualTo(AccountStatus.ACCOUNT_STATUS_ACTIVE);
+      } else {
+        assertThat(standing.getBalance()).isEqualTo(100);
+        assertThat(standing.getOwed()).isEqualTo(700);
+        assertThat(standing.getStatus()).isEqualTo(AccountStatus.ACCOUNT_STATUS_INSUFFICIENT_FUNDS);
+        assertThat(outboxCount(id, "charge.failed")).isEqualTo(1);
+      }
+    }
+  }
+
   // ---- low balance -----------------------------------------------------------------------------------------------
 
   @Test
