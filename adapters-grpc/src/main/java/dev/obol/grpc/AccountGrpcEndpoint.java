@@ -1,5 +1,6 @@
 package dev.obol.grpc;
 
+import dev.obol.domain.model.AccountId;
 import dev.obol.domain.port.in.AccountUseCases;
 import dev.obol.domain.port.in.PaymentUseCases;
 import dev.obol.proto.v1.AccountServiceGrpc;
@@ -53,30 +54,49 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
 
   @Override
   public void setSeatCount(SetSeatCountRequest request, StreamObserver<SetSeatCountResponse> responses) {
-    responses.onError(Status.UNIMPLEMENTED.withDescription("SetSeatCount is not implemented yet").asRuntimeException());
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () ->
+            StandingProtoMapper.seatCountResponse(
+                accounts.setSeatCount(StandingProtoMapper.seatCountCommand(request))));
   }
 
   @Override
   public void getStanding(GetStandingRequest request, StreamObserver<GetStandingResponse> responses) {
-    responses.onError(Status.UNIMPLEMENTED.withDescription("GetStanding is not implemented yet").asRuntimeException());
+    GrpcErrors.unary(
+        "",
+        responses,
+        () ->
+            StandingProtoMapper.standingResponse(accounts.standing(AccountId.of(request.getAccountId()))));
   }
 
   @Override
   public void suspendAccount(SuspendAccountRequest request, StreamObserver<SuspendAccountResponse> responses) {
-    responses.onError(
-        Status.UNIMPLEMENTED.withDescription("SuspendAccount is not implemented yet").asRuntimeException());
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> StandingProtoMapper.suspendResponse(accounts.suspend(StandingProtoMapper.suspendCommand(request))));
   }
 
   @Override
   public void reinstateAccount(ReinstateAccountRequest request, StreamObserver<ReinstateAccountResponse> responses) {
-    responses.onError(
-        Status.UNIMPLEMENTED.withDescription("ReinstateAccount is not implemented yet").asRuntimeException());
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () ->
+            StandingProtoMapper.reinstateResponse(
+                accounts.reinstate(StandingProtoMapper.reinstateCommand(request))));
   }
 
   @Override
   public void runMonthlyCharges(
       RunMonthlyChargesRequest request, StreamObserver<RunMonthlyChargesResponse> responses) {
-    responses.onError(
-        Status.UNIMPLEMENTED.withDescription("RunMonthlyCharges is not implemented yet").asRuntimeException());
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () ->
+            StandingProtoMapper.chargeResponse(
+                accounts.runMonthlyCharges(StandingProtoMapper.chargeCommand(request))));
   }
 }

@@ -13,6 +13,7 @@ import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.port.out.LedgerReader;
+import dev.obol.domain.port.out.SeatAccounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +26,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /** The wallet ports on PostgreSQL, in plain JDBC so each statement and round trip of the hot path is deliberate. */
-public final class PostgresAccountStore implements AccountStore, LedgerReader, LedgerAudit {
+public final class PostgresAccountStore implements AccountStore, LedgerReader, LedgerAudit, SeatAccounts {
 
   /** Serialization failures and deadlocks are safe to retry: the transaction rolled back as a whole. */
   private static final int ATTEMPTS_MAX = 3;
@@ -291,6 +292,25 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
         rows.getString("request_id"),
         rows.getString("operation_id"),
         Jdbc.getInstant(rows, "created_at"));
+  }
+
+  // ---- seat fees and standing ------------------------------------------------------------------------------------
+
+  @Override
+  public List<AccountId> accountsWithSeats(String afterAccountId, int limit) {
+    return query(
+        "SELECT account_id FROM seat_plans WHERE seat_count > 0 AND account_id > ? ORDER BY account_id LIMIT ?",
+        statement -> {
+          statement.setString(1, afterAccountId);
+          statement.setInt(2, limit);
+        },
+        rows -> {
+          List<AccountId> ids = new ArrayList<>();
+          while (rows.next()) {
+            ids.add(AccountId.of(rows.getString(1)));
+          }
+          return ids;
+        });
   }
 
   // ---- plumbing --------------------------------------------------------------------------------------------------

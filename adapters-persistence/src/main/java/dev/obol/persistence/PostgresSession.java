@@ -4,10 +4,15 @@ import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.ChargePeriod;
 import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.LedgerEntry;
+import dev.obol.domain.model.Notification;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.SeatCharge;
+import dev.obol.domain.model.SeatCount;
+import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore.LockMode;
@@ -33,7 +38,7 @@ final class PostgresSession implements AccountSession {
 
   private final Connection connection;
   private final AccountId accountId;
-  private final Account account;
+  private Account account;
 
   private PostgresSession(Connection connection, AccountId accountId, Account account) {
     this.connection = connection;
@@ -282,6 +287,167 @@ final class PostgresSession implements AccountSession {
       return reversible;
     } catch (SQLException e) {
       throw failed("reversibleByGrant", e);
+    }
+  }
+
+  // ---- seat fees and standing
+
+  @Override
+  public SeatPlan seatPlan() {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT seat_count, low_balance_alerted, low_balance_notified_in, status_reason FROM seat_plans"
+                + " WHERE account_id = ?")) {
+      statement.setString(1, accountId.value());
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return SeatPlan.NONE;
+        }
+        String notifiedIn = rows.getString(3);
+        return new SeatPlan(
+            SeatCount.of(rows.getLong(1)),
+            rows.getBoolean(2),
+            notifiedIn == null ? null : ChargePeriod.parse(notifiedIn),
+            rows.getString(4));
+      }
+    } catch (SQLException e) {
+      throw failed("seatPlan", e);
+    }
+  }
+
+  @Override
+  public void saveSeatPlan(SeatPlan plan) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO seat_plans (account_id, seat_count, low_balance_alerted, low_balance_notified_in,"
+                + " status_reason, updated_at) VALUES (?, ?, ?, ?, ?, now())"
+                + " ON CONFLICT (account_id) DO UPDATE SET seat_count = excluded.seat_count,"
+                + " low_balance_alerted = excluded.low_balance_alerted,"
+                + " low_balance_notified_in = excluded.low_balance_notified_in,"
+                + " status_reason = excluded.status_reason, updated_at = excluded.updated_at")) {
+      statement.setString(1, accountId.value());
+      statement.setLong(2, plan.seatCount().value());
+      statement.setBoolean(3, plan.lowBalanceAlerted());
+      statement.setString(4, plan.lowBalanceNotifiedIn() == null ? null : plan.lowBalanceNotifiedIn().toString());
+      statement.setString(5, plan.statusReason());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("saveSeatPlan", e);
+    }
+  }
+
+  @Override
+  public void setStatus(AccountStatus status) {
+    try (PreparedStatement statement =
+        connection.prepareStatement("UPDATE accounts SET status = ?, updated_at = now() WHERE account_id = ?")) {
+      statement.setString(1, status.name());
+      statement.setString(2, accountId.value());
+      if (statement.executeUpdate() != 1) {
+        throw new IllegalStateException("no account " + accountId + " to set the status of");
+      }
+      account = new Account(accountId, status, account.createdAt());
+    } catch (SQLException e) {
+      throw failed("setStatus", e);
+    }
+  }
+
+  private static final String SEAT_CHARGE_COLUMNS =
+      "SELECT period, charge_id, seat_count, fee, outcome, charged_at, paid_at FROM seat_charges WHERE account_id = ?";
+
+  @Override
+  public Optional<SeatCharge> findSeatCharge(ChargePeriod period) {
+    List<SeatCharge> charges = seatCharges(" AND period = ?", period.toString());
+    return charges.stream().findFirst();
+  }
+
+  @Override
+  public Optional<SeatCharge> lastSeatCharge() {
+    return seatCharges(" ORDER BY period DESC LIMIT 1", null).stream().findFirst();
+  }
+
+  @Override
+  public List<SeatCharge> owedSeatCharges() {
+    return seatCharges(" AND paid_at IS NULL ORDER BY period", null);
+  }
+
+  private List<SeatCharge> seatCharges(String condition, String period) {
+    try (PreparedStatement statement = connection.prepareStatement(SEAT_CHARGE_COLUMNS + condition)) {
+      statement.setString(1, accountId.value());
+      if (period != null) {
+        statement.setString(2, period);
+      }
+      List<SeatCharge> charges = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          charges.add(
+              new SeatCharge(
+                  accountId,
+                  ChargePeriod.parse(rows.getString("period")),
+                  rows.getString("charge_id"),
+                  SeatCount.of(rows.getLong("seat_count")),
+                  rows.getLong("fee"),
+                  SeatCharge.Outcome.valueOf(rows.getString("outcome")),
+                  Jdbc.getInstant(rows, "charged_at"),
+                  Jdbc.getInstant(rows, "paid_at")));
+        }
+      }
+      return charges;
+    } catch (SQLException e) {
+      throw failed("seatCharges", e);
+    }
+  }
+
+  @Override
+  public void saveSeatCharge(SeatCharge charge) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO seat_charges (account_id, period, charge_id, seat_count, fee, outcome, charged_at, paid_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      statement.setString(1, accountId.value());
+      statement.setString(2, charge.period().toString());
+      statement.setString(3, charge.chargeId());
+      statement.setLong(4, charge.seatCount().value());
+      statement.setLong(5, charge.feeCents());
+      statement.setString(6, charge.outcome().name());
+      Jdbc.setInstant(statement, 7, charge.chargedAt());
+      Jdbc.setInstant(statement, 8, charge.paidAt());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("saveSeatCharge", e);
+    }
+  }
+
+  @Override
+  public void markSeatChargePaid(ChargePeriod period, Instant paidAt) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE seat_charges SET paid_at = ? WHERE account_id = ? AND period = ? AND paid_at IS NULL")) {
+      Jdbc.setInstant(statement, 1, paidAt);
+      statement.setString(2, accountId.value());
+      statement.setString(3, period.toString());
+      if (statement.executeUpdate() != 1) {
+        throw new IllegalStateException("no owed seat charge " + period + " on account " + accountId);
+      }
+    } catch (SQLException e) {
+      throw failed("markSeatChargePaid", e);
+    }
+  }
+
+  @Override
+  public void publish(Notification notification) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO outbox (account_id, event_id, type, body, created_at, next_attempt_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      statement.setString(1, accountId.value());
+      statement.setString(2, notification.eventId());
+      statement.setString(3, notification.type().wireName());
+      statement.setString(4, PostgresOutbox.body(notification));
+      Jdbc.setInstant(statement, 5, notification.createdAt());
+      Jdbc.setInstant(statement, 6, notification.createdAt());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("publish", e);
     }
   }
 

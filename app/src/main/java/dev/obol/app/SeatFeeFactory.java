@@ -1,15 +1,86 @@
 package dev.obol.app;
 
+import dev.obol.app.notify.HttpNotificationSender;
+import dev.obol.domain.model.SeatFeeFormula;
 import dev.obol.domain.port.in.AccountUseCases;
+import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.port.out.NotificationSender;
+import dev.obol.domain.port.out.Outbox;
+import dev.obol.domain.service.NotificationRelay;
+import dev.obol.domain.service.SeatFeeLadder;
+import dev.obol.domain.service.SeatFeeService;
+import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.PostgresOutbox;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
 import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires per-seat plans, standing, the monthly charge and notifications. */
 @Factory
 public class SeatFeeFactory {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SeatFeeFactory.class);
+
+  /** The default plan's formula; the domain takes any plan's, so per-account plans need no domain change. */
   @Singleton
-  AccountUseCases accountUseCases() {
-    return new AccountUseCases() {};
+  SeatFeeFormula seatFeeFormula(
+      @Property(name = "obol.seat-fee.base", defaultValue = "500") long baseCents,
+      @Property(name = "obol.seat-fee.per-extra", defaultValue = "200") long perExtraCents) {
+    return new SeatFeeFormula(baseCents, perExtraCents);
+  }
+
+  /**
+   * The ladder is also a GrantWriter.AfterCredit (collects what is owed, clears the low-balance flag, announces
+   * credits) and a WalletService.AfterDebit (raises the flag): WalletFactory picks it up by those types.
+   */
+  @Singleton
+  SeatFeeLadder seatFeeLadder(SeatFeeFormula formula, IdGenerator ids) {
+    return new SeatFeeLadder(formula, ids);
+  }
+
+  @Singleton
+  AccountUseCases accountUseCases(PostgresAccountStore store, SeatFeeLadder ladder, Clock clock) {
+    return new SeatFeeService(
+        store,
+        store,
+        ladder,
+        clock,
+        (accountId, period, error) ->
+            LOG.error("monthly charge {} of account {} failed and was rolled back; a re-run retries it",
+                period, accountId, error));
+  }
+
+  @Singleton
+  Outbox outbox(HikariDataSource dataSource) {
+    return new PostgresOutbox(dataSource);
+  }
+
+  @Singleton
+  NotificationRelay notificationRelay(
+      Outbox outbox,
+      Clock clock,
+      @Property(name = "obol.notify.urls", defaultValue = "") String urls,
+      @Property(name = "obol.notify.secret", defaultValue = "") String secret) {
+    List<String> endpoints = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
+    for (String endpoint : endpoints) {
+      // Fail at startup, not on every delivery attempt.
+      URI uri = URI.create(endpoint);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException("obol.notify.urls: not an http(s) URL: " + endpoint);
+      }
+    }
+    // Without endpoints nothing is sent (events wait in the outbox); with endpoints, a secret is required.
+    NotificationSender sender =
+        endpoints.isEmpty()
+            ? (endpoint, notification) -> "no endpoint configured"
+            : new HttpNotificationSender(secret, clock);
+    return new NotificationRelay(outbox, sender, endpoints, clock);
   }
 }

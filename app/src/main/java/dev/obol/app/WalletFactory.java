@@ -87,8 +87,9 @@ public class WalletFactory {
       LowBalancePolicy lowBalance,
       IdGenerator ids,
       Clock clock,
-      GrantWriter grants) {
-    return new WalletService(store, store, catalog, lowBalance, ids, clock, grants);
+      GrantWriter grants,
+      List<WalletService.AfterDebit> afterDebit) {
+    return new WalletService(store, store, catalog, lowBalance, ids, clock, grants, afterDebit);
   }
 
   @Singleton

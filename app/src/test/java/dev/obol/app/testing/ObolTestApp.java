@@ -54,6 +54,16 @@ public final class ObolTestApp implements AutoCloseable {
     return app;
   }
 
+  /**
+   * A second instance of the service on the same database and clock, with its own ports (what running two Obol
+   * instances behind a load balancer looks like).
+   */
+  public ObolTestApp secondInstance() {
+    ObolTestApp other = new ObolTestApp(databaseUrl, clock, extraProperties);
+    other.boot();
+    return other;
+  }
+
   /** Stops and starts again on the same database (a restart or a crash recovery). */
   public void restart() {
     stop();

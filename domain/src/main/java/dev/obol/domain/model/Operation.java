@@ -1,14 +1,23 @@
 package dev.obol.domain.model;
 
+import dev.obol.domain.port.in.ChargeOutcome;
 import dev.obol.domain.port.in.DebitOutcome;
 import dev.obol.domain.port.in.GrantReceipt;
 import dev.obol.domain.port.in.ReversalReceipt;
+import dev.obol.domain.port.in.SeatCountReceipt;
+import dev.obol.domain.port.in.StatusReceipt;
 
 /** The idempotent writes, each with the type of its stored first answer. */
 public enum Operation {
   CHECK_AND_DEBIT(DebitOutcome.Debited.class),
   GRANT(GrantReceipt.class),
-  REVERSE_DEBIT(ReversalReceipt.class);
+  REVERSE_DEBIT(ReversalReceipt.class),
+  // ---- seat fees and standing
+  SET_SEAT_COUNT(SeatCountReceipt.class),
+  SUSPEND_ACCOUNT(StatusReceipt.class),
+  REINSTATE_ACCOUNT(StatusReceipt.class),
+  /** One account's part of a monthly charge run. */
+  MONTHLY_CHARGE(ChargeOutcome.class);
 
   private final Class<?> resultType;
 

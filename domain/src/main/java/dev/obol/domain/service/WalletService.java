@@ -56,6 +56,15 @@ public final class WalletService implements WalletUseCases {
   private final IdGenerator ids;
   private final Clock clock;
   private final GrantWriter grants;
+  private final List<AfterDebit> afterDebit;
+
+  /**
+   * Runs after a CheckAndDebit took its amount and before the wallet is saved, in the same transaction (e.g. the
+   * low-balance check of a per-seat account's EUR wallet).
+   */
+  public interface AfterDebit {
+    void afterDebit(AccountSession session, Wallet wallet, Instant now);
+  }
 
   public WalletService(
       AccountStore store,
@@ -75,7 +84,20 @@ public final class WalletService implements WalletUseCases {
       IdGenerator ids,
       Clock clock,
       GrantWriter grants) {
+    this(store, reader, catalog, lowBalance, ids, clock, grants, List.of());
+  }
+
+  public WalletService(
+      AccountStore store,
+      LedgerReader reader,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock,
+      GrantWriter grants,
+      List<AfterDebit> afterDebit) {
     this.grants = grants;
+    this.afterDebit = List.copyOf(afterDebit);
     this.store = store;
     this.reader = reader;
     this.catalog = catalog;
@@ -116,6 +138,9 @@ public final class WalletService implements WalletUseCases {
               new EntryContext(charge.feature(), null, command.requestId().value(), debitId, now);
           wallet.expireDue(now, expiryContext(command.requestId(), now));
           wallet.debit(charge.amount(), EntryKind.DEBIT, context);
+          for (AfterDebit hook : afterDebit) {
+            hook.afterDebit(session, wallet, now);
+          }
           Debited debited =
               new Debited(
                   debitId,

@@ -4,18 +4,23 @@ import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.ChargePeriod;
 import dev.obol.domain.model.EntryKind;
 import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.LedgerEntry;
+import dev.obol.domain.model.Notification;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.SeatCharge;
+import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.DebitRecord;
 import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.port.out.LedgerReader;
+import dev.obol.domain.port.out.SeatAccounts;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,7 +50,7 @@ import java.util.function.Function;
  * <p>Where the database has a constraint (primary keys, foreign keys, checks), this store throws
  * {@link IllegalStateException} instead of silently accepting data PostgreSQL would refuse.
  */
-public final class InMemoryAccountStore implements AccountStore, LedgerReader, LedgerAudit {
+public final class InMemoryAccountStore implements AccountStore, LedgerReader, LedgerAudit, SeatAccounts {
 
   private final Clock clock;
   private final Object lock = new Object();
@@ -297,10 +302,17 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, L
     final Map<Key, DebitRecord> debits = new LinkedHashMap<>();
     final Map<Key, RequestLogRow> requests = new LinkedHashMap<>();
     long lastEntryId;
+    // ---- seat fees and standing
+    final Map<AccountId, SeatPlan> seatPlans = new LinkedHashMap<>();
+    final Map<Key, SeatCharge> seatCharges = new LinkedHashMap<>();
+    final List<Notification> outbox = new ArrayList<>();
 
     /** Rows are immutable records, so copying the collections is a full copy. */
     State copy() {
       State copy = new State();
+      copy.seatPlans.putAll(seatPlans);
+      copy.seatCharges.putAll(seatCharges);
+      copy.outbox.addAll(outbox);
       copy.accounts.putAll(accounts);
       copy.grants.putAll(grants);
       copy.entries.addAll(entries);
@@ -315,7 +327,7 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, L
 
     private final State state;
     private final AccountId accountId;
-    private final Account account;
+    private Account account;
     private boolean closed;
 
     Session(State state, AccountId accountId, Account account) {
@@ -494,5 +506,106 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, L
         throw new IllegalStateException("session on account " + accountId + " used after its transaction ended");
       }
     }
+
+    // ---- seat fees and standing
+
+    @Override
+    public SeatPlan seatPlan() {
+      open();
+      return state.seatPlans.getOrDefault(accountId, SeatPlan.NONE);
+    }
+
+    @Override
+    public void saveSeatPlan(SeatPlan plan) {
+      open();
+      requireAccount("seat plans");
+      state.seatPlans.put(accountId, Objects.requireNonNull(plan, "plan"));
+    }
+
+    @Override
+    public void setStatus(AccountStatus status) {
+      open();
+      Account current = account().orElseThrow(() -> new IllegalStateException("no account " + accountId));
+      account = new Account(accountId, Objects.requireNonNull(status, "status"), current.createdAt());
+      state.accounts.put(accountId, account);
+    }
+
+    @Override
+    public Optional<SeatCharge> findSeatCharge(ChargePeriod period) {
+      open();
+      return Optional.ofNullable(state.seatCharges.get(new Key(accountId, period.toString())));
+    }
+
+    @Override
+    public Optional<SeatCharge> lastSeatCharge() {
+      open();
+      return charges().max(Comparator.comparing(SeatCharge::period));
+    }
+
+    @Override
+    public List<SeatCharge> owedSeatCharges() {
+      open();
+      return charges().filter(SeatCharge::isOwed).sorted(Comparator.comparing(SeatCharge::period)).toList();
+    }
+
+    @Override
+    public void saveSeatCharge(SeatCharge charge) {
+      open();
+      requireAccount("seat charges");
+      Key key = new Key(accountId, charge.period().toString());
+      if (!charge.accountId().equals(accountId) || state.seatCharges.containsKey(key)) {
+        throw new IllegalStateException("duplicate key: seat charge " + charge.period() + " on account " + accountId);
+      }
+      state.seatCharges.put(key, charge);
+    }
+
+    @Override
+    public void markSeatChargePaid(ChargePeriod period, Instant paidAt) {
+      open();
+      Key key = new Key(accountId, period.toString());
+      SeatCharge charge = state.seatCharges.get(key);
+      if (charge == null || !charge.isOwed()) {
+        throw new IllegalStateException("no owed seat charge " + period + " on account " + accountId);
+      }
+      state.seatCharges.put(key, charge.paid(paidAt));
+    }
+
+    @Override
+    public void publish(Notification notification) {
+      open();
+      if (!notification.accountId().equals(accountId)) {
+        throw new IllegalStateException("event of " + notification.accountId() + " published on " + accountId);
+      }
+      state.outbox.add(notification);
+    }
+
+    private java.util.stream.Stream<SeatCharge> charges() {
+      return state.seatCharges.values().stream().filter(c -> c.accountId().equals(accountId));
+    }
+  }
+
+  // ---- seat fees and standing ------------------------------------------------------------------------------------
+
+  @Override
+  public List<AccountId> accountsWithSeats(String afterAccountId, int limit) {
+    return committed.seatPlans.entrySet().stream()
+        .filter(e -> e.getValue().seatCount().value() > 0 && e.getKey().value().compareTo(afterAccountId) > 0)
+        .map(Map.Entry::getKey)
+        .sorted(Comparator.comparing(AccountId::value))
+        .limit(limit)
+        .toList();
+  }
+
+  public SeatPlan seatPlan(AccountId accountId) {
+    return committed.seatPlans.getOrDefault(accountId, SeatPlan.NONE);
+  }
+
+  public List<SeatCharge> seatCharges(AccountId accountId) {
+    return committed.seatCharges.values().stream().filter(c -> c.accountId().equals(accountId)).toList();
+  }
+
+  /** The events published for the account, oldest first. */
+  public List<Notification> notifications(AccountId accountId) {
+    return committed.outbox.stream().filter(n -> n.accountId().equals(accountId)).toList();
   }
 }

@@ -1,0 +1,195 @@
+package dev.obol.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.AccountStatus;
+import dev.obol.domain.model.ChargePeriod;
+import dev.obol.domain.model.Notification;
+import dev.obol.domain.model.NotificationType;
+import dev.obol.domain.model.SeatCharge;
+import dev.obol.domain.model.SeatCount;
+import dev.obol.domain.model.SeatPlan;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.port.out.Outbox.PendingNotification;
+import dev.obol.persistence.testing.TestDatabase;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The seat-fee tables and the outbox on a real PostgreSQL: what the database itself guarantees. */
+class PostgresSeatFeeStoreTest {
+
+  static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
+  private static HikariDataSource dataSource;
+  private static PostgresAccountStore store;
+  private static PostgresOutbox outbox;
+  private final AccountId account = AccountId.of("acct-" + UUID.randomUUID());
+
+  @BeforeAll
+  static void startDatabase() {
+    dataSource = TestDatabase.get().freshDataSource(8);
+    store = new PostgresAccountStore(dataSource);
+    outbox = new PostgresOutbox(dataSource);
+  }
+
+  @AfterAll
+  static void closePool() {
+    dataSource.close();
+  }
+
+  @AfterEach
+  void ledgerInvariantHolds() {
+    for (InvariantReport report : store.checkAll(NOW)) {
+      assertThat(report.holds()).as("invariant for %s", report).isTrue();
+    }
+  }
+
+  @Test
+  void theDatabaseRefusesASecondChargeForTheSamePeriodWhateverTheCallerChecked() {
+    ChargePeriod period = ChargePeriod.parse("2026-11");
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
+      s.saveSeatCharge(charge(period, "fee_1"));
+      return null;
+    });
+
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(account, LockMode.EXISTING, s -> {
+                  s.saveSeatCharge(charge(period, "fee_2"));
+                  return null;
+                }))
+        .isInstanceOf(PersistenceException.class);
+    store.inTransaction(account, LockMode.EXISTING, s -> {
+      assertThat(s.findSeatCharge(period)).get().extracting(SeatCharge::chargeId).isEqualTo("fee_1");
+      assertThat(s.owedSeatCharges()).hasSize(1);
+      s.markSeatChargePaid(period, NOW);
+      assertThat(s.owedSeatCharges()).isEmpty();
+      assertThat(s.lastSeatCharge()).get().extracting(SeatCharge::paidAt).isEqualTo(NOW);
+      return null;
+    });
+  }
+
+  @Test
+  void seatPlanAndStatusRoundTripAndTheWorkListHoldsAccountsWithSeats() {
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
+      assertThat(s.seatPlan()).isEqualTo(SeatPlan.NONE);
+      s.saveSeatPlan(new SeatPlan(SeatCount.of(3), true, ChargePeriod.parse("2026-10"), "why"));
+      s.setStatus(AccountStatus.INSUFFICIENT_FUNDS);
+      assertThat(s.account().orElseThrow().status()).isEqualTo(AccountStatus.INSUFFICIENT_FUNDS);
+      return null;
+    });
+    assertThat(store.findAccount(account).orElseThrow().status()).isEqualTo(AccountStatus.INSUFFICIENT_FUNDS);
+    store.inTransaction(account, LockMode.EXISTING, s -> {
+      assertThat(s.seatPlan()).isEqualTo(new SeatPlan(SeatCount.of(3), true, ChargePeriod.parse("2026-10"), "why"));
+      return null;
+    });
+    assertThat(store.accountsWithSeats("", 100_000)).contains(account);
+    assertThat(store.accountsWithSeats(account.value(), 100_000)).doesNotContain(account);
+  }
+
+  @Test
+  void eventsExistExactlyWhenTheirTransactionCommitted() {
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
+      s.publish(event("evt_committed"));
+      return null;
+    });
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(account, LockMode.EXISTING, s -> {
+                  s.publish(event("evt_rolled_back"));
+                  throw new IllegalStateException("boom");
+                }))
+        .hasMessage("boom");
+
+    List<PendingNotification> claimed = claimMine(NOW);
+    assertThat(claimed).extracting(PendingNotification::eventId).containsExactly("evt_committed");
+    assertThat(claimed.get(0).body())
+        .startsWith("{\"id\":\"evt_committed\",\"type\":\"credits.granted\",\"account_id\":\"" + account + "\"")
+        .contains("\"created_at\":\"2026-11-01T00:00:00Z\"", "\"data\":{\"amount\":5,\"ok\":true}");
+  }
+
+  @Test
+  void aClaimIsALeaseAndDeliveredOrAbandonedEventsAreNeverClaimedAgain() {
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
+      s.publish(event("evt_a"));
+      s.publish(event("evt_b"));
+      return null;
+    });
+    List<PendingNotification> first = claimMine(NOW);
+    assertThat(first).hasSize(2).allSatisfy(p -> assertThat(p.attempts()).isEqualTo(1));
+    assertThat(claimMine(NOW.plusSeconds(59))).as("leased").isEmpty();
+
+    outbox.markDelivered(first.get(0), Set.of("http://a"), NOW);
+    outbox.retryLater(first.get(1), Set.of("http://a"), null, "HTTP 500");
+    assertThat(claimMine(NOW.plusSeconds(3600))).isEmpty();
+    assertThat(outbox.undelivered(account)).isEqualTo(1);
+  }
+
+  @Test
+  void twoRelaysClaimingAtOnceNeverGetTheSameEvent() throws Exception {
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
+      for (int i = 0; i < 40; i++) {
+        s.publish(event("evt_" + i));
+      }
+      return null;
+    });
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<List<PendingNotification>>> claims =
+        List.of(claimAsync(start), claimAsync(start));
+    start.countDown();
+    Set<String> seen = new HashSet<>();
+    int total = 0;
+    for (CompletableFuture<List<PendingNotification>> claim : claims) {
+      for (PendingNotification p : claim.get(30, TimeUnit.SECONDS)) {
+        if (p.accountId().equals(account)) {
+          seen.add(p.eventId());
+          total++;
+        }
+      }
+    }
+    assertThat(total).isEqualTo(seen.size());
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------------
+
+  private CompletableFuture<List<PendingNotification>> claimAsync(CountDownLatch start) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            start.await();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          return outbox.claimDue(NOW, NOW.plusSeconds(60), 30);
+        });
+  }
+
+  /** Claims everything due (other tests' events included) and keeps this account's. */
+  private List<PendingNotification> claimMine(Instant now) {
+    return outbox.claimDue(now, now.plusSeconds(60), 1000).stream()
+        .filter(p -> p.accountId().equals(account))
+        .toList();
+  }
+
+  private Notification event(String id) {
+    return new Notification(
+        id, account, NotificationType.CREDITS_GRANTED, NOW, Notification.data("amount", 5L, "ok", true));
+  }
+
+  private SeatCharge charge(ChargePeriod period, String chargeId) {
+    return new SeatCharge(account, period, chargeId, SeatCount.of(1), 500, SeatCharge.Outcome.OWED, NOW, null);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.obol.domain.port.in;
+
+/**
+ * What the monthly charge did to one account; stored as the first answer of that account's part of a run, so a retry
+ * of the run reports the same. A plain record (not a sealed hierarchy) because it is stored as JSON.
+ *
+ * @param feeCents the fee of the period (0 for {@link Kind#NO_FEE} and {@link Kind#ALREADY_CHARGED})
+ * @param balance the EUR balance after
+ */
+public record ChargeOutcome(Kind kind, long feeCents, long balance) {
+
+  public enum Kind {
+    /** The fee was debited. */
+    CHARGED,
+    /** The balance could not pay it: owed, account INSUFFICIENT_FUNDS. */
+    FAILED,
+    /** This period was charged before (by an earlier or concurrent run). */
+    ALREADY_CHARGED,
+    /** No seats (any more): nothing to charge. */
+    NO_FEE
+  }
+
+  public static ChargeOutcome charged(long feeCents, long balance) {
+    return new ChargeOutcome(Kind.CHARGED, feeCents, balance);
+  }
+
+  public static ChargeOutcome failed(long feeCents, long balance) {
+    return new ChargeOutcome(Kind.FAILED, feeCents, balance);
+  }
+
+  public static ChargeOutcome alreadyCharged(long balance) {
+    return new ChargeOutcome(Kind.ALREADY_CHARGED, 0, balance);
+  }
+
+  public static ChargeOutcome noFee(long balance) {
+    return new ChargeOutcome(Kind.NO_FEE, 0, balance);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.obol.domain.port.in;
+
+import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.Validate;
+import java.time.Instant;
+
+/** @param asOf picks the period (the UTC calendar month containing it); null means now */
+public record MonthlyChargeCommand(Instant asOf, RequestId requestId) {
+
+  public MonthlyChargeCommand {
+    Validate.required("request_id", requestId);
+  }
+}

@@ -1,0 +1,3 @@
+package dev.obol.domain.port.in;
+
+public record SeatCountReceipt(long seatCount, long monthlyFeeCents) {}

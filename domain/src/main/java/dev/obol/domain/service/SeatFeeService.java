@@ -1,0 +1,300 @@
+package dev.obol.domain.service;
+
+import static dev.obol.domain.model.Notification.data;
+
+import dev.obol.domain.error.InvalidArgumentException;
+import dev.obol.domain.error.ObolException;
+import dev.obol.domain.model.Account;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.AccountStatus;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.ChargePeriod;
+import dev.obol.domain.model.EntryContext;
+import dev.obol.domain.model.NotificationType;
+import dev.obol.domain.model.Operation;
+import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.SeatCharge;
+import dev.obol.domain.model.SeatPlan;
+import dev.obol.domain.model.Validate;
+import dev.obol.domain.model.Wallet;
+import dev.obol.domain.port.in.AccountUseCases;
+import dev.obol.domain.port.in.ChargeOutcome;
+import dev.obol.domain.port.in.ChargeRunSummary;
+import dev.obol.domain.port.in.MonthlyChargeCommand;
+import dev.obol.domain.port.in.SeatCountReceipt;
+import dev.obol.domain.port.in.SetSeatCountCommand;
+import dev.obol.domain.port.in.Standing;
+import dev.obol.domain.port.in.StatusChangeCommand;
+import dev.obol.domain.port.in.StatusReceipt;
+import dev.obol.domain.model.Fingerprint;
+import dev.obol.domain.port.out.AccountSession;
+import dev.obol.domain.port.out.AccountStore;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.SeatAccounts;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The per-seat use cases. Each write is one transaction on one locked account; the monthly charge walks the accounts
+ * with seats and charges each in a transaction of its own (no cross-account transaction, design.md Scale-out).
+ */
+public final class SeatFeeService implements AccountUseCases {
+
+  /** Accounts per page of the charge run's work list. */
+  public static final int BATCH_SIZE = 500;
+
+  /**
+   * A run's request id is stored per account in the request log, under this prefix so it never collides with the
+   * caller's own request ids on that account (a debit's "r-1" and a charge run's "r-1" are different requests).
+   */
+  static final String RUN_REQUEST_PREFIX = "monthly-charges:";
+
+  private final AccountStore store;
+  private final SeatAccounts seatAccounts;
+  private final SeatFeeLadder ladder;
+  private final Clock clock;
+  private final ChargeErrorListener errors;
+
+  /**
+   * Hears about an account whose charge failed unexpectedly (its transaction rolled back); the run goes on with the
+   * others, so one broken account never blocks everyone's charge. The app logs it.
+   */
+  public interface ChargeErrorListener {
+    void chargeFailed(AccountId accountId, ChargePeriod period, RuntimeException error);
+  }
+
+  public SeatFeeService(
+      AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock, ChargeErrorListener errors) {
+    this.store = store;
+    this.seatAccounts = seatAccounts;
+    this.ladder = ladder;
+    this.clock = clock;
+    this.errors = errors;
+  }
+
+  public SeatFeeService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
+    this(store, seatAccounts, ladder, clock, (accountId, period, error) -> {});
+  }
+
+  @Override
+  public SeatCountReceipt setSeatCount(SetSeatCountCommand command) {
+    // Priced before the transaction: a fee that would overflow fails without touching the database.
+    long feeCents = ladder.formula().feeCents(command.seatCount());
+    Instant now = now();
+    String fingerprint = command.fingerprint();
+    return store.inTransaction(
+        command.accountId(),
+        LockMode.CREATE_IF_MISSING,
+        session -> {
+          Optional<SeatCountReceipt> first =
+              WalletService.replay(session, command.requestId(), Operation.SET_SEAT_COUNT, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
+          Wallet wallet = eurWallet(session, command.requestId().value(), now);
+          ladder.evaluateLowBalance(session, wallet.balance(), now);
+          session.save(wallet);
+          SeatCountReceipt receipt = new SeatCountReceipt(command.seatCount().value(), feeCents);
+          session.saveRequest(command.requestId(), Operation.SET_SEAT_COUNT, fingerprint, receipt, now);
+          return receipt;
+        });
+  }
+
+  @Override
+  public Standing standing(AccountId accountId) {
+    Instant now = now();
+    return store.inTransaction(
+        accountId,
+        LockMode.EXISTING,
+        session -> {
+          Account account = session.account().orElseThrow(() -> WalletService.accountNotFound(accountId));
+          SeatPlan plan = session.seatPlan();
+          long feeCents = ladder.formula().feeCents(plan.seatCount());
+          long balance = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
+          long owedCents = SeatFeeLadder.owedCents(session.owedSeatCharges());
+          long afterOwed = Math.max(0, balance - owedCents);
+          return new Standing(
+              account.status(),
+              plan.seatCount().value(),
+              feeCents,
+              balance,
+              balance >= Math.addExact(owedCents, feeCents),
+              feeCents == 0 ? 0 : afterOwed / feeCents,
+              session.lastSeatCharge().map(SeatCharge::chargedAt).orElse(null),
+              feeCents == 0 ? null : ChargePeriod.containing(now).next().start(),
+              owedCents,
+              plan.lowBalanceAlerted());
+        });
+  }
+
+  @Override
+  public StatusReceipt suspend(StatusChangeCommand command) {
+    Instant now = now();
+    String fingerprint = command.fingerprint("suspend");
+    return store.inTransaction(
+        command.accountId(),
+        LockMode.EXISTING,
+        session -> {
+          Optional<StatusReceipt> first =
+              WalletService.replay(session, command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          Account account =
+              session.account().orElseThrow(() -> WalletService.accountNotFound(command.accountId()));
+          if (account.status() != AccountStatus.SUSPENDED) {
+            session.setStatus(AccountStatus.SUSPENDED);
+            session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
+            ladder.publish(
+                session,
+                NotificationType.ACCOUNT_SUSPENDED,
+                now,
+                data("status", "SUSPENDED", "previous_status", account.status().name(), "by", "operator",
+                    "reason", command.reason()));
+          }
+          StatusReceipt receipt = new StatusReceipt(AccountStatus.SUSPENDED);
+          session.saveRequest(command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint, receipt, now);
+          return receipt;
+        });
+  }
+
+  @Override
+  public StatusReceipt reinstate(StatusChangeCommand command) {
+    Instant now = now();
+    String fingerprint = command.fingerprint("reinstate");
+    return store.inTransaction(
+        command.accountId(),
+        LockMode.EXISTING,
+        session -> {
+          Optional<StatusReceipt> first =
+              WalletService.replay(session, command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          Account account =
+              session.account().orElseThrow(() -> WalletService.accountNotFound(command.accountId()));
+          // Reinstating an account that is not suspended changes nothing: the ladder, not an operator, owns
+          // INSUFFICIENT_FUNDS (it ends when what is owed is paid).
+          if (account.status() == AccountStatus.SUSPENDED) {
+            Wallet wallet = eurWallet(session, command.requestId().value(), now);
+            boolean nothingOwed = ladder.collectOwedIfCovered(session, wallet, command.requestId().value(), now);
+            AccountStatus status = nothingOwed ? AccountStatus.ACTIVE : AccountStatus.INSUFFICIENT_FUNDS;
+            session.setStatus(status);
+            session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
+            ladder.publish(
+                session,
+                NotificationType.ACCOUNT_REINSTATED,
+                now,
+                data("status", status.name(), "previous_status", "SUSPENDED", "by", "operator",
+                    "reason", command.reason()));
+            if (!nothingOwed) {
+              ladder.publish(
+                  session,
+                  NotificationType.ACCOUNT_INSUFFICIENT_FUNDS,
+                  now,
+                  data("owed", SeatFeeLadder.owedCents(session.owedSeatCharges()), "balance", wallet.balance()));
+            }
+            ladder.evaluateLowBalance(session, wallet.balance(), now);
+            session.save(wallet);
+          }
+          StatusReceipt receipt = new StatusReceipt(session.account().orElseThrow().status());
+          session.saveRequest(command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint, receipt, now);
+          return receipt;
+        });
+  }
+
+  @Override
+  public ChargeRunSummary runMonthlyCharges(MonthlyChargeCommand command) {
+    Instant now = now();
+    ChargePeriod period = ChargePeriod.containing(command.asOf() == null ? now : command.asOf());
+    if (period.isAfter(ChargePeriod.containing(now))) {
+      throw new InvalidArgumentException(
+          "as_of", "PERIOD_IN_FUTURE", "as_of must not be in a period after the current one (" + period + ")");
+    }
+    RequestId runRequestId = runRequestId(command.requestId());
+    String fingerprint = Fingerprint.of("monthly_charge", period);
+    long charged = 0;
+    long failed = 0;
+    long skipped = 0;
+    long errored = 0;
+    List<AccountId> erroredAccountIds = new ArrayList<>();
+    String after = "";
+    List<AccountId> page;
+    do {
+      page = seatAccounts.accountsWithSeats(after, BATCH_SIZE);
+      for (AccountId accountId : page) {
+        after = accountId.value();
+        ChargeOutcome outcome;
+        try {
+          outcome = chargeAccount(accountId, period, runRequestId, fingerprint, now);
+        } catch (ObolException e) {
+          throw e; // the caller's mistake (e.g. a request id reused for another period): stop, nothing else to do
+        } catch (RuntimeException e) {
+          errored++;
+          if (erroredAccountIds.size() < ChargeRunSummary.ERRORED_LISTED_MAX) {
+            erroredAccountIds.add(accountId);
+          }
+          errors.chargeFailed(accountId, period, e);
+          continue;
+        }
+        switch (outcome.kind()) {
+          case CHARGED -> charged++;
+          case FAILED -> failed++;
+          case ALREADY_CHARGED, NO_FEE -> skipped++;
+        }
+      }
+    } while (page.size() == BATCH_SIZE);
+    return new ChargeRunSummary(period, charged, failed, skipped, errored, erroredAccountIds);
+  }
+
+  /**
+   * One account's part of a run, in its own transaction. A retry of the run (same request id) gets each account's first
+   * outcome back; another run for the same period finds the period charged and skips it.
+   */
+  private ChargeOutcome chargeAccount(
+      AccountId accountId, ChargePeriod period, RequestId runRequestId, String fingerprint, Instant now) {
+    return store.inTransaction(
+        accountId,
+        LockMode.EXISTING,
+        session -> {
+          Optional<ChargeOutcome> first =
+              WalletService.replay(session, runRequestId, Operation.MONTHLY_CHARGE, fingerprint);
+          if (first.isPresent()) {
+            return first.get();
+          }
+          if (session.account().isEmpty()) {
+            return ChargeOutcome.noFee(0);
+          }
+          ChargeOutcome outcome = ladder.charge(session, period, runRequestId.value(), now);
+          session.saveRequest(runRequestId, Operation.MONTHLY_CHARGE, fingerprint, outcome, now);
+          return outcome;
+        });
+  }
+
+  static RequestId runRequestId(RequestId requestId) {
+    if (requestId.value().length() + RUN_REQUEST_PREFIX.length() > Validate.ID_LENGTH_MAX) {
+      throw new InvalidArgumentException(
+          "request_id",
+          "FIELD_TOO_LONG",
+          "request_id of a charge run is at most " + (Validate.ID_LENGTH_MAX - RUN_REQUEST_PREFIX.length())
+              + " characters");
+    }
+    return RequestId.of(RUN_REQUEST_PREFIX + requestId.value());
+  }
+
+  private static Wallet eurWallet(AccountSession session, String requestId, Instant now) {
+    Wallet wallet = session.loadWallet(Asset.EUR, Set.of());
+    wallet.expireDue(now, EntryContext.of(requestId, null, now));
+    return wallet;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}
