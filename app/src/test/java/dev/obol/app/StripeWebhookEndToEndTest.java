@@ -11,14 +11,20 @@ import dev.obol.app.testing.StripeEvents.Text;
 import dev.obol.domain.port.in.PaymentEventUseCases;
 import dev.obol.persistence.PostgresPaymentStore;
 import dev.obol.persistence.PostgresPaymentStore.StoredEvent;
+import com.google.protobuf.Timestamp;
+import dev.obol.proto.v1.AccountStatus;
 import dev.obol.proto.v1.Asset;
 import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.EntryKind;
 import dev.obol.proto.v1.GetBalanceRequest;
+import dev.obol.proto.v1.GetStandingRequest;
+import dev.obol.proto.v1.GetStandingResponse;
 import dev.obol.proto.v1.GrantInfo;
 import dev.obol.proto.v1.GrantSource;
 import dev.obol.proto.v1.LedgerEntry;
 import dev.obol.proto.v1.ListLedgerEntriesRequest;
+import dev.obol.proto.v1.RunMonthlyChargesRequest;
+import dev.obol.proto.v1.SetSeatCountRequest;
 import dev.obol.proto.v1.WalletBalance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -189,6 +195,36 @@ class StripeWebhookEndToEndTest {
             .replace("\"amount_refunded\": 3999", "\"amount_refunded\": 1000");
     assertThat(deliver(refund)).isEqualTo(ok("CLAWED_BACK"));
     assertThat(wallet(Asset.ASSET_EUR).getBalance()).isEqualTo(1500);
+  }
+
+  @Test
+  void aStripeTopUpCollectsAnOwedSeatFeeThroughTheGrantWriterAndTheAccountIsActiveAgain() {
+    app.clock.set(Instant.parse("2027-01-01T00:01:00Z"));
+    app.accounts().setSeatCount(
+        SetSeatCountRequest.newBuilder().setAccountId(account).setSeatCount(1).setRequestId("seats").build());
+    app.accounts().runMonthlyCharges(
+        RunMonthlyChargesRequest.newBuilder()
+            .setAsOf(Timestamp.newBuilder().setSeconds(app.clock.instant().getEpochSecond()))
+            .setRequestId("run-" + suffix)
+            .build());
+    GetStandingResponse owing = standing();
+    assertThat(owing.getStatus()).isEqualTo(AccountStatus.ACCOUNT_STATUS_INSUFFICIENT_FUNDS);
+    assertThat(owing.getOwed()).isEqualTo(500);
+
+    Text topUp =
+        event(PACK_PAID)
+            .replace("\"kind\": \"token_pack\"", "\"kind\": \"top_up\"")
+            .replace("\"amount_total\": 3999", "\"amount_total\": 2500");
+    assertThat(deliver(topUp)).isEqualTo(ok("GRANTED"));
+
+    GetStandingResponse paid = standing();
+    assertThat(paid.getStatus()).isEqualTo(AccountStatus.ACCOUNT_STATUS_ACTIVE);
+    assertThat(paid.getOwed()).isZero();
+    assertThat(paid.getBalance()).isEqualTo(2000);
+    assertThat(ledger()).anySatisfy(entry -> {
+      assertThat(entry.getKind()).isEqualTo(EntryKind.ENTRY_KIND_FEE);
+      assertThat(entry.getAmount()).isEqualTo(-500);
+    });
   }
 
   @Test
@@ -557,6 +593,10 @@ class StripeWebhookEndToEndTest {
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     return all;
+  }
+
+  private GetStandingResponse standing() {
+    return app.accounts().getStanding(GetStandingRequest.newBuilder().setAccountId(account).build());
   }
 
   private Map<String, String> subscriptionRow() {
