@@ -14,8 +14,6 @@ import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.port.out.LedgerReader;
 import dev.obol.domain.port.out.SeatAccounts;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,9 +25,6 @@ import javax.sql.DataSource;
 
 /** The wallet ports on PostgreSQL, in plain JDBC so each statement and round trip of the hot path is deliberate. */
 public final class PostgresAccountStore implements AccountStore, LedgerReader, LedgerAudit, SeatAccounts {
-
-  /** Serialization failures and deadlocks are safe to retry: the transaction rolled back as a whole. */
-  private static final int ATTEMPTS_MAX = 3;
 
   private final DataSource dataSource;
 
@@ -43,55 +38,10 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
 
   @Override
   public <T> T inTransaction(AccountId accountId, LockMode mode, Function<AccountSession, T> work) {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          PostgresSession session = PostgresSession.open(connection, accountId, mode);
-          T result = work.apply(session);
-          connection.commit();
-          return result;
-        } catch (RuntimeException | Error e) {
-          rollbackQuietly(connection, e);
-          throw unwrapRetryable(e, attempt);
-        } catch (SQLException e) {
-          rollbackQuietly(connection, e);
-          throw new PersistenceException("transaction on account " + accountId + " failed", e);
-        }
-      } catch (RetryableException e) {
-        // loop: the whole unit of work runs again from a clean state
-      } catch (SQLException e) {
-        throw new PersistenceException("no database connection", e);
-      }
-    }
-  }
-
-  private static RuntimeException unwrapRetryable(Throwable e, int attempt) {
-    if (e instanceof PersistenceException && e.getCause() instanceof SQLException sql) {
-      String state = sql.getSQLState();
-      boolean retryable = "40001".equals(state) || "40P01".equals(state);
-      if (retryable && attempt < ATTEMPTS_MAX) {
-        return new RetryableException();
-      }
-    }
-    if (e instanceof Error error) {
-      throw error;
-    }
-    return (RuntimeException) e;
-  }
-
-  private static void rollbackQuietly(Connection connection, Throwable cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException rollbackFailure) {
-      cause.addSuppressed(rollbackFailure);
-    }
-  }
-
-  private static final class RetryableException extends RuntimeException {
-    RetryableException() {
-      super(null, null, false, false);
-    }
+    return Transactions.inTransaction(
+        dataSource,
+        "transaction on account " + accountId,
+        connection -> work.apply(PostgresSession.open(connection, accountId, mode)));
   }
 
   // ---- LedgerReader ----------------------------------------------------------------------------------------------
@@ -228,7 +178,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
     return audit(AUDIT_SQL + " ORDER BY w.account_id, w.asset", now, statement -> {});
   }
 
-  private List<InvariantReport> audit(String sql, Instant now, Binder extra) {
+  private List<InvariantReport> audit(String sql, Instant now, Transactions.Binder extra) {
     return query(
         sql,
         statement -> {
@@ -315,26 +265,8 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
 
   // ---- plumbing --------------------------------------------------------------------------------------------------
 
-  interface Binder {
-    void bind(PreparedStatement statement) throws SQLException;
-  }
-
-  interface Reader<T> {
-    T read(ResultSet rows) throws SQLException;
-  }
-
   /** A read in its own short autocommit transaction. */
-  <T> T query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        binder.bind(statement);
-        try (ResultSet rows = statement.executeQuery()) {
-          return reader.read(rows);
-        }
-      }
-    } catch (SQLException e) {
-      throw new PersistenceException("query failed: " + sql.lines().findFirst().orElse(sql), e);
-    }
+  <T> T query(String sql, Transactions.Binder binder, Transactions.Reader<T> reader) {
+    return Transactions.query(dataSource, sql, binder, reader);
   }
 }

@@ -211,7 +211,7 @@ final class PostgresPaymentSession implements PaymentSession {
 
   // ---- plumbing --------------------------------------------------------------------------------------------------
 
-  private <T> Optional<T> one(String sql, String key, PostgresAccountStore.Reader<T> mapper) {
+  private <T> Optional<T> one(String sql, String key, Transactions.Reader<T> mapper) {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, accountId.value());
       statement.setString(2, key);
@@ -223,7 +223,7 @@ final class PostgresPaymentSession implements PaymentSession {
     }
   }
 
-  private void update(String sql, PostgresAccountStore.Binder binder) {
+  private void update(String sql, Transactions.Binder binder) {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       binder.bind(statement);
       statement.executeUpdate();

@@ -8,7 +8,6 @@ import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.port.out.PaymentStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,34 +38,24 @@ public final class PostgresPaymentStore implements PaymentStore {
       LockMode mode,
       Function<PaymentSession, EventOutcome> work,
       EventOutcome outcomeWithoutAccount) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        // A concurrent delivery of the same event waits here on the key until this transaction ends, then sees it.
-        if (!insertEvent(connection, event, accountId)) {
-          connection.rollback();
-          return Optional.empty();
-        }
-        EventOutcome outcome;
-        if (accountId == null) {
-          outcome = outcomeWithoutAccount;
-        } else {
-          PostgresSession session = PostgresSession.open(connection, accountId, mode);
-          outcome = work.apply(new PostgresPaymentSession(connection, session, accountId));
-        }
-        recordOutcome(connection, event.eventId(), outcome);
-        connection.commit();
-        return Optional.of(outcome);
-      } catch (RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } catch (SQLException e) {
-        rollbackQuietly(connection, e);
-        throw new PersistenceException("processing event " + event.eventId() + " failed", e);
-      }
-    } catch (SQLException e) {
-      throw new PersistenceException("no database connection", e);
-    }
+    return Transactions.inTransaction(
+        dataSource,
+        "processing event " + event.eventId(),
+        connection -> {
+          // A concurrent delivery of the same event waits here on the key until this transaction ends, then sees it.
+          if (!insertEvent(connection, event, accountId)) {
+            return Optional.<EventOutcome>empty();
+          }
+          EventOutcome outcome;
+          if (accountId == null) {
+            outcome = outcomeWithoutAccount;
+          } else {
+            PostgresSession session = PostgresSession.open(connection, accountId, mode);
+            outcome = work.apply(new PostgresPaymentSession(connection, session, accountId));
+          }
+          recordOutcome(connection, event.eventId(), outcome);
+          return Optional.of(outcome);
+        });
   }
 
   private boolean insertEvent(Connection connection, ReceivedEvent event, AccountId accountId) throws SQLException {
@@ -96,23 +85,13 @@ public final class PostgresPaymentStore implements PaymentStore {
 
   @Override
   public <T> T inTransaction(AccountId accountId, Function<PaymentSession, T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        PostgresSession session = PostgresSession.open(connection, accountId, LockMode.EXISTING);
-        T result = work.apply(new PostgresPaymentSession(connection, session, accountId));
-        connection.commit();
-        return result;
-      } catch (RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } catch (SQLException e) {
-        rollbackQuietly(connection, e);
-        throw new PersistenceException("transaction on account " + accountId + " failed", e);
-      }
-    } catch (SQLException e) {
-      throw new PersistenceException("no database connection", e);
-    }
+    return Transactions.inTransaction(
+        dataSource,
+        "transaction on account " + accountId,
+        connection ->
+            work.apply(
+                new PostgresPaymentSession(
+                    connection, PostgresSession.open(connection, accountId, LockMode.EXISTING), accountId)));
   }
 
   @Override
@@ -160,25 +139,7 @@ public final class PostgresPaymentStore implements PaymentStore {
 
   public record StoredEvent(String eventId, String type, String accountId, String outcome, String detail) {}
 
-  private static void rollbackQuietly(Connection connection, Throwable cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException rollbackFailure) {
-      cause.addSuppressed(rollbackFailure);
-    }
-  }
-
-  private <T> T query(String sql, PostgresAccountStore.Binder binder, PostgresAccountStore.Reader<T> reader) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        binder.bind(statement);
-        try (ResultSet rows = statement.executeQuery()) {
-          return reader.read(rows);
-        }
-      }
-    } catch (SQLException e) {
-      throw new PersistenceException("query failed: " + sql, e);
-    }
+  private <T> T query(String sql, Transactions.Binder binder, Transactions.Reader<T> reader) {
+    return Transactions.query(dataSource, sql, binder, reader);
   }
 }

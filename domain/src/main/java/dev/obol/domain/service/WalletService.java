@@ -73,18 +73,7 @@ public final class WalletService implements WalletUseCases {
       LowBalancePolicy lowBalance,
       IdGenerator ids,
       Clock clock) {
-    this(store, reader, catalog, lowBalance, ids, clock, new GrantWriter(ids));
-  }
-
-  public WalletService(
-      AccountStore store,
-      LedgerReader reader,
-      FeatureCatalog catalog,
-      LowBalancePolicy lowBalance,
-      IdGenerator ids,
-      Clock clock,
-      GrantWriter grants) {
-    this(store, reader, catalog, lowBalance, ids, clock, grants, List.of());
+    this(store, reader, catalog, lowBalance, ids, clock, new GrantWriter(ids), List.of());
   }
 
   public WalletService(
