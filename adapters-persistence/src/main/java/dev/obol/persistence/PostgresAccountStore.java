@@ -41,7 +41,12 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
     return Transactions.inTransaction(
         dataSource,
         "transaction on account " + accountId,
-        connection -> work.apply(PostgresSession.open(connection, accountId, mode)));
+        connection -> {
+          PostgresSession session = PostgresSession.open(connection, accountId, mode);
+          T result = work.apply(session);
+          session.flush();
+          return result;
+        });
   }
 
   // ---- LedgerReader ----------------------------------------------------------------------------------------------

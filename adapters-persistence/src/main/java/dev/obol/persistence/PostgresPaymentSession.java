@@ -11,7 +11,6 @@ import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.payment.SubscriptionStatus;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.PaymentSession;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,12 +26,10 @@ final class PostgresPaymentSession implements PaymentSession {
       "SELECT account_id, subscription_id, customer_id, plan, monthly_tokens, rollover_cap, billing_interval, status,"
           + " paid_from, paid_until, next_period_at, updated_at FROM subscriptions";
 
-  private final Connection connection;
   private final PostgresSession wallet;
   private final AccountId accountId;
 
-  PostgresPaymentSession(Connection connection, PostgresSession wallet, AccountId accountId) {
-    this.connection = connection;
+  PostgresPaymentSession(PostgresSession wallet, AccountId accountId) {
     this.wallet = wallet;
     this.accountId = accountId;
   }
@@ -212,7 +209,7 @@ final class PostgresPaymentSession implements PaymentSession {
   // ---- plumbing --------------------------------------------------------------------------------------------------
 
   private <T> Optional<T> one(String sql, String key, Transactions.Reader<T> mapper) {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (PreparedStatement statement = wallet.prepare(sql)) {
       statement.setString(1, accountId.value());
       statement.setString(2, key);
       try (ResultSet rows = statement.executeQuery()) {
@@ -224,7 +221,7 @@ final class PostgresPaymentSession implements PaymentSession {
   }
 
   private void update(String sql, Transactions.Binder binder) {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (PreparedStatement statement = wallet.prepare(sql)) {
       binder.bind(statement);
       statement.executeUpdate();
     } catch (SQLException e) {

@@ -51,7 +51,8 @@ public final class PostgresPaymentStore implements PaymentStore {
             outcome = outcomeWithoutAccount;
           } else {
             PostgresSession session = PostgresSession.open(connection, accountId, mode);
-            outcome = work.apply(new PostgresPaymentSession(connection, session, accountId));
+            outcome = work.apply(new PostgresPaymentSession(session, accountId));
+            session.flush();
           }
           recordOutcome(connection, event.eventId(), outcome);
           return Optional.of(outcome);
@@ -88,10 +89,12 @@ public final class PostgresPaymentStore implements PaymentStore {
     return Transactions.inTransaction(
         dataSource,
         "transaction on account " + accountId,
-        connection ->
-            work.apply(
-                new PostgresPaymentSession(
-                    connection, PostgresSession.open(connection, accountId, LockMode.EXISTING), accountId)));
+        connection -> {
+          PostgresSession session = PostgresSession.open(connection, accountId, LockMode.EXISTING);
+          T result = work.apply(new PostgresPaymentSession(session, accountId));
+          session.flush();
+          return result;
+        });
   }
 
   @Override

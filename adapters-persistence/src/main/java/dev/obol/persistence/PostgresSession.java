@@ -39,8 +39,10 @@ final class PostgresSession implements AccountSession {
   private final Connection connection;
   private final AccountId accountId;
   private Account account;
+  private final PendingWrites pending;
 
   private PostgresSession(Connection connection, AccountId accountId, Account account) {
+    this.pending = new PendingWrites(accountId);
     this.connection = connection;
     this.accountId = accountId;
     this.account = account;
@@ -85,7 +87,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public Optional<StoredRequest> findRequest(RequestId requestId) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "SELECT operation, fingerprint, result::text FROM request_log WHERE account_id = ? AND request_id = ?")) {
       statement.setString(1, accountId.value());
       statement.setString(2, requestId.value());
@@ -106,26 +108,15 @@ final class PostgresSession implements AccountSession {
   @Override
   public void saveRequest(
       RequestId requestId, Operation operation, String fingerprint, Object result, Instant at) {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO request_log (account_id, request_id, operation, fingerprint, result, created_at)"
-                + " VALUES (?, ?, ?, ?, ?::jsonb, ?)")) {
-      statement.setString(1, accountId.value());
-      statement.setString(2, requestId.value());
-      statement.setString(3, operation.name());
-      statement.setString(4, fingerprint);
-      statement.setString(5, JsonCodec.write(result));
-      Jdbc.setInstant(statement, 6, at);
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("saveRequest", e);
-    }
+    pending.request(
+        new PendingWrites.RequestRow(
+            requestId.value(), operation.name(), fingerprint, JsonCodec.write(result), at));
   }
 
   @Override
   public Wallet loadWallet(Asset asset, Collection<String> alsoGrantIds) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND (remaining > 0 OR grant_id = ANY (?))")) {
       statement.setString(1, accountId.value());
       statement.setString(2, asset.name());
@@ -144,107 +135,37 @@ final class PostgresSession implements AccountSession {
 
   @Override
   public void save(Wallet wallet) {
-    try {
-      insertGrants(wallet.addedGrants());
-      updateGrants(wallet.changedGrants());
-      insertEntries(wallet.newEntries());
-    } catch (SQLException e) {
-      throw failed("save wallet", e);
-    }
-  }
-
-  private void insertGrants(List<Grant> grants) throws SQLException {
-    if (grants.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO grants (account_id, grant_id, asset, source, amount, remaining, priority, expires_at,"
-                + " reference, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (Grant grant : grants) {
-        statement.setString(1, grant.accountId().value());
-        statement.setString(2, grant.grantId());
-        statement.setString(3, grant.asset().name());
-        statement.setString(4, grant.source().name());
-        statement.setLong(5, grant.amount());
-        statement.setLong(6, grant.remaining());
-        statement.setInt(7, grant.priority());
-        Jdbc.setInstant(statement, 8, grant.expiresAt());
-        statement.setString(9, grant.reference());
-        statement.setString(10, grant.reason());
-        Jdbc.setInstant(statement, 11, grant.createdAt());
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
-  }
-
-  private void updateGrants(Collection<Grant> grants) throws SQLException {
-    if (grants.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement("UPDATE grants SET remaining = ? WHERE account_id = ? AND grant_id = ?")) {
-      for (Grant grant : grants) {
-        statement.setLong(1, grant.remaining());
-        statement.setString(2, grant.accountId().value());
-        statement.setString(3, grant.grantId());
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
-  }
-
-  private void insertEntries(List<LedgerEntry> entries) throws SQLException {
-    if (entries.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO ledger_entries (account_id, asset, grant_id, kind, amount, balance_after, feature, reason,"
-                + " request_id, operation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (LedgerEntry entry : entries) {
-        statement.setString(1, entry.accountId().value());
-        statement.setString(2, entry.asset().name());
-        statement.setString(3, entry.grantId());
-        statement.setString(4, entry.kind().name());
-        statement.setLong(5, entry.amount());
-        statement.setLong(6, entry.balanceAfter());
-        statement.setString(7, entry.feature());
-        statement.setString(8, entry.reason());
-        statement.setString(9, entry.requestId());
-        statement.setString(10, entry.operationId());
-        Jdbc.setInstant(statement, 11, entry.createdAt());
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
+    pending.grants(wallet.addedGrants(), wallet.changedGrants());
+    pending.entries(wallet.newEntries());
   }
 
   @Override
   public void saveDebit(DebitRecord debit) {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO debits (account_id, debit_id, asset, feature, amount, metadata, request_id, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
-      statement.setString(1, debit.accountId().value());
-      statement.setString(2, debit.debitId());
-      statement.setString(3, debit.asset().name());
-      statement.setString(4, debit.feature());
-      statement.setLong(5, debit.amount());
-      statement.setString(6, JsonCodec.write(debit.metadata()));
-      statement.setString(7, debit.requestId().value());
-      Jdbc.setInstant(statement, 8, debit.createdAt());
-      statement.executeUpdate();
+    pending.debit(debit);
+  }
+
+  /**
+   * Sends the held-back writes (one statement). Called before any other statement of this session and by the store
+   * before it commits.
+   */
+  void flush() {
+    try {
+      pending.flush(connection);
     } catch (SQLException e) {
-      throw failed("saveDebit", e);
+      throw failed("writing", e);
     }
+  }
+
+  /** Every statement of the transaction after {@link #open} goes through here, so it sees the writes before it. */
+  PreparedStatement prepare(String sql) throws SQLException {
+    flush();
+    return connection.prepareStatement(sql);
   }
 
   @Override
   public Optional<DebitRecord> findDebit(String debitId) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "SELECT debit_id, asset, feature, amount, metadata::text, request_id, created_at FROM debits"
                 + " WHERE account_id = ? AND debit_id = ?")) {
       statement.setString(1, accountId.value());
@@ -272,7 +193,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public Map<String, Long> reversibleByGrant(String debitId) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "SELECT grant_id, -sum(amount) FROM ledger_entries"
                 + " WHERE account_id = ? AND operation_id = ? AND kind IN ('DEBIT', 'REVERSAL')"
                 + " GROUP BY grant_id HAVING -sum(amount) > 0 ORDER BY grant_id")) {
@@ -295,7 +216,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public SeatPlan seatPlan() {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "SELECT seat_count, low_balance_alerted, low_balance_notified_in, status_reason FROM seat_plans"
                 + " WHERE account_id = ?")) {
       statement.setString(1, accountId.value());
@@ -318,7 +239,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public void saveSeatPlan(SeatPlan plan) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "INSERT INTO seat_plans (account_id, seat_count, low_balance_alerted, low_balance_notified_in,"
                 + " status_reason, updated_at) VALUES (?, ?, ?, ?, ?, now())"
                 + " ON CONFLICT (account_id) DO UPDATE SET seat_count = excluded.seat_count,"
@@ -339,7 +260,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public void setStatus(AccountStatus status) {
     try (PreparedStatement statement =
-        connection.prepareStatement("UPDATE accounts SET status = ?, updated_at = now() WHERE account_id = ?")) {
+        prepare("UPDATE accounts SET status = ?, updated_at = now() WHERE account_id = ?")) {
       statement.setString(1, status.name());
       statement.setString(2, accountId.value());
       if (statement.executeUpdate() != 1) {
@@ -371,7 +292,7 @@ final class PostgresSession implements AccountSession {
   }
 
   private List<SeatCharge> seatCharges(String condition, String period) {
-    try (PreparedStatement statement = connection.prepareStatement(SEAT_CHARGE_COLUMNS + condition)) {
+    try (PreparedStatement statement = prepare(SEAT_CHARGE_COLUMNS + condition)) {
       statement.setString(1, accountId.value());
       if (period != null) {
         statement.setString(2, period);
@@ -400,7 +321,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public void saveSeatCharge(SeatCharge charge) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "INSERT INTO seat_charges (account_id, period, charge_id, seat_count, fee, outcome, charged_at, paid_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       statement.setString(1, accountId.value());
@@ -420,7 +341,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public void markSeatChargePaid(ChargePeriod period, Instant paidAt) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "UPDATE seat_charges SET paid_at = ? WHERE account_id = ? AND period = ? AND paid_at IS NULL")) {
       Jdbc.setInstant(statement, 1, paidAt);
       statement.setString(2, accountId.value());
@@ -436,7 +357,7 @@ final class PostgresSession implements AccountSession {
   @Override
   public void publish(Notification notification) {
     try (PreparedStatement statement =
-        connection.prepareStatement(
+        prepare(
             "INSERT INTO outbox (account_id, event_id, type, body, created_at, next_attempt_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)")) {
       statement.setString(1, accountId.value());
