@@ -38,11 +38,17 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
 
   @Override
   public <T> T inTransaction(AccountId accountId, LockMode mode, Function<AccountSession, T> work) {
+    return inTransaction(accountId, mode, null, work);
+  }
+
+  @Override
+  public <T> T inTransaction(
+      AccountId accountId, LockMode mode, Prefetch prefetch, Function<AccountSession, T> work) {
     return Transactions.inTransaction(
         dataSource,
         "transaction on account " + accountId,
         connection -> {
-          PostgresSession session = PostgresSession.open(connection, accountId, mode);
+          PostgresSession session = PostgresSession.open(connection, accountId, mode, prefetch);
           T result = work.apply(session);
           session.flush();
           return result;

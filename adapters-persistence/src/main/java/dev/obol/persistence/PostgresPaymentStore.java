@@ -50,7 +50,7 @@ public final class PostgresPaymentStore implements PaymentStore {
           if (accountId == null) {
             outcome = outcomeWithoutAccount;
           } else {
-            PostgresSession session = PostgresSession.open(connection, accountId, mode);
+            PostgresSession session = PostgresSession.open(connection, accountId, mode, null);
             outcome = work.apply(new PostgresPaymentSession(session, accountId));
             session.flush();
           }
@@ -90,7 +90,7 @@ public final class PostgresPaymentStore implements PaymentStore {
         dataSource,
         "transaction on account " + accountId,
         connection -> {
-          PostgresSession session = PostgresSession.open(connection, accountId, LockMode.EXISTING);
+          PostgresSession session = PostgresSession.open(connection, accountId, LockMode.EXISTING, null);
           T result = work.apply(new PostgresPaymentSession(session, accountId));
           session.flush();
           return result;

@@ -16,6 +16,7 @@ import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.AccountStore.Prefetch;
 import dev.obol.domain.port.out.DebitRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,6 +41,7 @@ final class PostgresSession implements AccountSession {
   private final AccountId accountId;
   private Account account;
   private final PendingWrites pending;
+  private Prefetched prefetched;
 
   private PostgresSession(Connection connection, AccountId accountId, Account account) {
     this.pending = new PendingWrites(accountId);
@@ -52,27 +54,103 @@ final class PostgresSession implements AccountSession {
    * Takes the account's row lock first: every later read in the transaction then sees the writes of whoever held it
    * before (READ COMMITTED takes a new snapshot per statement), which is what makes the idempotency check and the
    * balance check race-free.
+   *
+   * <p>With a prefetch, the request's stored answer and the wallet's open grants are read by statements sent in the
+   * same round trip as the lock. They are separate statements run in order, so each takes its snapshot after the lock
+   * is held: as current as if they had been sent later.
+   *
+   * @param prefetch null: nothing read ahead
    */
-  static PostgresSession open(Connection connection, AccountId accountId, LockMode mode) throws SQLException {
+  static PostgresSession open(Connection connection, AccountId accountId, LockMode mode, Prefetch prefetch)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder();
     if (mode == LockMode.CREATE_IF_MISSING) {
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES (?, ?, now(), now())"
-                  + " ON CONFLICT (account_id) DO NOTHING")) {
-        insert.setString(1, accountId.value());
-        insert.setString(2, AccountStatus.ACTIVE.name());
-        insert.executeUpdate();
-      }
+      sql.append(
+          "INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES (?, 'ACTIVE', now(), now())"
+              + " ON CONFLICT (account_id) DO NOTHING; ");
     }
-    try (PreparedStatement lock =
-        connection.prepareStatement(
-            "SELECT account_id, status, created_at FROM accounts WHERE account_id = ? FOR NO KEY UPDATE")) {
-      lock.setString(1, accountId.value());
-      try (ResultSet rows = lock.executeQuery()) {
-        Account account = rows.next() ? PostgresAccountStore.account(rows) : null;
-        return new PostgresSession(connection, accountId, account);
-      }
+    sql.append("SELECT account_id, status, created_at FROM accounts WHERE account_id = ? FOR NO KEY UPDATE");
+    if (prefetch != null) {
+      sql.append("; ").append(REQUEST_SQL).append("; ").append(OPEN_GRANTS_SQL);
     }
+    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      int i = 1;
+      if (mode == LockMode.CREATE_IF_MISSING) {
+        statement.setString(i++, accountId.value());
+      }
+      statement.setString(i++, accountId.value());
+      if (prefetch != null) {
+        statement.setString(i++, accountId.value());
+        statement.setString(i++, prefetch.requestId().value());
+        statement.setString(i++, accountId.value());
+        statement.setString(i++, prefetch.asset().name());
+        statement.setArray(i, connection.createArrayOf("text", new Object[0]));
+      }
+      boolean isQuery = statement.execute();
+      if (mode == LockMode.CREATE_IF_MISSING) {
+        isQuery = statement.getMoreResults(); // past the insert's update count
+      }
+      if (!isQuery) {
+        throw new SQLException("expected the account lock's rows");
+      }
+      Account account;
+      try (ResultSet rows = statement.getResultSet()) {
+        account = rows.next() ? PostgresAccountStore.account(rows) : null;
+      }
+      PostgresSession session = new PostgresSession(connection, accountId, account);
+      if (prefetch != null) {
+        statement.getMoreResults();
+        Optional<StoredRequest> request;
+        try (ResultSet rows = statement.getResultSet()) {
+          request = storedRequest(rows);
+        }
+        statement.getMoreResults();
+        List<Grant> grants;
+        try (ResultSet rows = statement.getResultSet()) {
+          grants = grants(rows);
+        }
+        session.prefetched = new Prefetched(prefetch, request, grants);
+      }
+      return session;
+    }
+  }
+
+  /** What {@link #open} read ahead; each part is handed out once, and the grants only until the wallet is saved. */
+  private static final class Prefetched {
+    private RequestId requestId;
+    private final Optional<StoredRequest> request;
+    private Asset asset;
+    private final List<Grant> grants;
+
+    Prefetched(Prefetch prefetch, Optional<StoredRequest> request, List<Grant> grants) {
+      this.requestId = prefetch.requestId();
+      this.request = request;
+      this.asset = prefetch.asset();
+      this.grants = grants;
+    }
+  }
+
+  private static final String REQUEST_SQL =
+      "SELECT operation, fingerprint, result::text FROM request_log WHERE account_id = ? AND request_id = ?";
+
+  private static final String OPEN_GRANTS_SQL =
+      GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND (remaining > 0 OR grant_id = ANY (?))";
+
+  private static Optional<StoredRequest> storedRequest(ResultSet rows) throws SQLException {
+    if (!rows.next()) {
+      return Optional.empty();
+    }
+    Operation operation = Operation.valueOf(rows.getString(1));
+    return Optional.of(
+        new StoredRequest(operation, rows.getString(2), JsonCodec.read(rows.getString(3), operation.resultType())));
+  }
+
+  private static List<Grant> grants(ResultSet rows) throws SQLException {
+    List<Grant> grants = new ArrayList<>();
+    while (rows.next()) {
+      grants.add(PostgresAccountStore.grant(rows));
+    }
+    return grants;
   }
 
   Connection connection() {
@@ -86,19 +164,15 @@ final class PostgresSession implements AccountSession {
 
   @Override
   public Optional<StoredRequest> findRequest(RequestId requestId) {
-    try (PreparedStatement statement =
-        prepare(
-            "SELECT operation, fingerprint, result::text FROM request_log WHERE account_id = ? AND request_id = ?")) {
+    if (prefetched != null && requestId.equals(prefetched.requestId)) {
+      prefetched.requestId = null;
+      return prefetched.request;
+    }
+    try (PreparedStatement statement = prepare(REQUEST_SQL)) {
       statement.setString(1, accountId.value());
       statement.setString(2, requestId.value());
       try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        Operation operation = Operation.valueOf(rows.getString(1));
-        return Optional.of(
-            new StoredRequest(
-                operation, rows.getString(2), JsonCodec.read(rows.getString(3), operation.resultType())));
+        return storedRequest(rows);
       }
     } catch (SQLException e) {
       throw failed("findRequest", e);
@@ -115,19 +189,17 @@ final class PostgresSession implements AccountSession {
 
   @Override
   public Wallet loadWallet(Asset asset, Collection<String> alsoGrantIds) {
-    try (PreparedStatement statement =
-        prepare(
-            GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND (remaining > 0 OR grant_id = ANY (?))")) {
+    if (prefetched != null && asset == prefetched.asset && alsoGrantIds.isEmpty()) {
+      prefetched.asset = null;
+      return new Wallet(accountId, asset, prefetched.grants);
+    }
+    try (PreparedStatement statement = prepare(OPEN_GRANTS_SQL)) {
       statement.setString(1, accountId.value());
       statement.setString(2, asset.name());
       statement.setArray(3, connection.createArrayOf("text", alsoGrantIds.toArray()));
-      List<Grant> grants = new ArrayList<>();
       try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          grants.add(PostgresAccountStore.grant(rows));
-        }
+        return new Wallet(accountId, asset, grants(rows));
       }
-      return new Wallet(accountId, asset, grants);
     } catch (SQLException e) {
       throw failed("loadWallet", e);
     }
@@ -135,6 +207,9 @@ final class PostgresSession implements AccountSession {
 
   @Override
   public void save(Wallet wallet) {
+    if (prefetched != null) {
+      prefetched.asset = null; // read ahead before this change: stale from now on
+    }
     pending.grants(wallet.addedGrants(), wallet.changedGrants());
     pending.entries(wallet.newEntries());
   }

@@ -21,6 +21,11 @@ import dev.obol.domain.port.in.GrantCommand;
 import dev.obol.domain.port.in.LedgerQuery;
 import dev.obol.domain.port.in.ReverseDebitCommand;
 import dev.obol.domain.port.out.AccountStore.LockMode;
+import java.util.Set;
+import dev.obol.domain.model.EntryContext;
+import dev.obol.domain.model.Wallet;
+import dev.obol.domain.port.out.AccountStore;
+import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.service.WalletService;
 import dev.obol.domain.testing.MutableClock;
@@ -203,6 +208,47 @@ class PostgresAccountStoreTest {
     assertThatThrownBy(() -> grant(GrantSource.PURCHASE, 10, null, "g2"))
         .hasFieldOrPropertyWithValue("reason", "AMOUNT_OVERFLOW");
     assertThat(wallets.balances(account, Asset.TOKEN).get(0).grants()).hasSize(1);
+  }
+
+  @Test
+  void aUnitOfWorkSeesItsOwnHeldBackWritesAndReadsAheadOnlyWhatIsStillCurrent() {
+    grant(GrantSource.PURCHASE, 100, null, "g1");
+    Instant now = clock.instant();
+
+    long[] seen =
+        store.inTransaction(
+            account,
+            LockMode.EXISTING,
+            new AccountStore.Prefetch(RequestId.of("g1"), Asset.TOKEN),
+            session -> {
+              // Read ahead with the lock: the first answer to g1 and the wallet as committed.
+              assertThat(session.findRequest(RequestId.of("g1"))).isPresent();
+              Wallet wallet = session.loadWallet(Asset.TOKEN, Set.of());
+              wallet.debit(30, EntryKind.DEBIT, EntryContext.of("w1", "op-1", now));
+              session.save(wallet);
+              // Loaded again after a save: not the stale read-ahead, and the held-back writes are flushed first.
+              long reloaded = session.loadWallet(Asset.TOKEN, Set.of()).balance();
+              long entriesInTransaction = countEntries(session);
+              return new long[] {reloaded, entriesInTransaction};
+            });
+
+    assertThat(seen[0]).isEqualTo(70);
+    assertThat(seen[1]).isEqualTo(2);
+    assertThat(wallets.balances(account, Asset.TOKEN).get(0).balance()).isEqualTo(70);
+  }
+
+  /** Counts the account's ledger entries from inside the unit of work, through a statement of its session. */
+  private long countEntries(AccountSession session) {
+    try (var statement =
+        ((PostgresSession) session).prepare("SELECT count(*) FROM ledger_entries WHERE account_id = ?")) {
+      statement.setString(1, account.value());
+      try (var rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void grant(GrantSource source, long amount, Instant expiresAt, String requestId) {

@@ -34,6 +34,7 @@ import dev.obol.domain.port.in.WalletView;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.AccountStore.Prefetch;
 import dev.obol.domain.port.out.DebitRecord;
 import dev.obol.domain.port.out.IdGenerator;
 import dev.obol.domain.port.out.LedgerReader;
@@ -104,6 +105,7 @@ public final class WalletService implements WalletUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
+        new Prefetch(command.requestId(), charge.asset()),
         session -> {
           Optional<Debited> first = replay(session, command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint);
           if (first.isPresent()) {
@@ -179,6 +181,7 @@ public final class WalletService implements WalletUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.CREATE_IF_MISSING,
+        new Prefetch(command.requestId(), command.asset()),
         session -> {
           Optional<GrantReceipt> first = replay(session, command.requestId(), Operation.GRANT, fingerprint);
           if (first.isPresent()) {

@@ -1,6 +1,8 @@
 package dev.obol.domain.port.out;
 
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.RequestId;
 import java.util.function.Function;
 
 /**
@@ -15,6 +17,18 @@ public interface AccountStore {
    * throws.
    */
   <T> T inTransaction(AccountId accountId, LockMode mode, Function<AccountSession, T> work);
+
+  /**
+   * The same, told what the work reads first: the stored answer to a request id and one wallet. A store may read them
+   * together with taking the lock (one round trip instead of three); the work reads them through the session as usual.
+   */
+  default <T> T inTransaction(
+      AccountId accountId, LockMode mode, Prefetch prefetch, Function<AccountSession, T> work) {
+    return inTransaction(accountId, mode, work);
+  }
+
+  /** What a unit of work reads first: {@link AccountSession#findRequest} and {@link AccountSession#loadWallet}. */
+  record Prefetch(RequestId requestId, Asset asset) {}
 
   enum LockMode {
     /** Lock the account if it exists; {@link AccountSession#account()} is empty otherwise. */
