@@ -97,6 +97,23 @@ public final class PostgresOutbox implements Outbox {
   }
 
   @Override
+  public int purgeDelivered(Instant deliveredBefore, int limit) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "DELETE FROM outbox WHERE (account_id, event_id) IN (SELECT account_id, event_id FROM outbox"
+                  + " WHERE delivered_at < ? ORDER BY delivered_at LIMIT ?)")) {
+        Jdbc.setInstant(statement, 1, deliveredBefore);
+        statement.setInt(2, limit);
+        return statement.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new PersistenceException("purging delivered notifications failed", e);
+    }
+  }
+
+  @Override
   public void retryLater(
       PendingNotification notification, Set<String> deliveredTo, Instant nextAttemptAt, String error) {
     update(

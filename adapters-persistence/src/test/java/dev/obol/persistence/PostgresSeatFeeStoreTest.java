@@ -139,6 +139,46 @@ class PostgresSeatFeeStoreTest {
   }
 
   @Test
+  void thePurgeDeletesOnlyEventsDeliveredBeforeTheCutOff() {
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
+      s.publish(event("evt_old"));
+      s.publish(event("evt_new"));
+      s.publish(event("evt_pending"));
+      return null;
+    });
+    List<PendingNotification> claimed = claimMine(NOW);
+    for (PendingNotification each : claimed) {
+      if (each.eventId().equals("evt_old")) {
+        outbox.markDelivered(each, Set.of("http://a"), NOW);
+      } else if (each.eventId().equals("evt_new")) {
+        outbox.markDelivered(each, Set.of("http://a"), NOW.plusSeconds(7200));
+      }
+    }
+
+    outbox.purgeDelivered(NOW.plusSeconds(3600), 1000);
+    assertThat(myEventIds()).containsExactlyInAnyOrder("evt_new", "evt_pending");
+
+    outbox.purgeDelivered(NOW.plusSeconds(7201), 1000);
+    assertThat(myEventIds()).as("an undelivered event is never deleted").containsExactly("evt_pending");
+  }
+
+  private List<String> myEventIds() {
+    try (var connection = dataSource.getConnection();
+        var statement = connection.prepareStatement("SELECT event_id FROM outbox WHERE account_id = ?")) {
+      statement.setString(1, account.value());
+      List<String> ids = new java.util.ArrayList<>();
+      try (var rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+      return ids;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void twoRelaysClaimingAtOnceNeverGetTheSameEvent() throws Exception {
     store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> {
       for (int i = 0; i < 40; i++) {

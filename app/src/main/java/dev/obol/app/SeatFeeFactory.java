@@ -17,6 +17,7 @@ import io.micronaut.context.annotation.Property;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -67,7 +68,8 @@ public class SeatFeeFactory {
       Outbox outbox,
       Clock clock,
       @Property(name = "obol.notify.urls", defaultValue = "") String urls,
-      @Property(name = "obol.notify.secret", defaultValue = "") String secret) {
+      @Property(name = "obol.notify.secret", defaultValue = "") String secret,
+      @Property(name = "obol.notify.retention", defaultValue = "30d") Duration retention) {
     List<String> endpoints = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
     for (String endpoint : endpoints) {
       // Fail at startup, not on every delivery attempt.
@@ -81,6 +83,6 @@ public class SeatFeeFactory {
         endpoints.isEmpty()
             ? (endpoint, notification) -> "no endpoint configured"
             : new HttpNotificationSender(secret, clock);
-    return new NotificationRelay(outbox, sender, endpoints, clock);
+    return new NotificationRelay(outbox, sender, endpoints, clock, retention);
   }
 }

@@ -29,4 +29,17 @@ public class NotificationJob {
       LOG.error("notification delivery failed; next poll retries", e);
     }
   }
+
+  /** Deletes events delivered longer ago than {@code obol.notify.retention}; undelivered ones stay. */
+  @Scheduled(fixedDelay = "1h", initialDelay = "1m")
+  void purge() {
+    try {
+      int purged = relay.purgeDelivered();
+      if (purged > 0) {
+        LOG.info("notifications: {} delivered event(s) past their retention deleted", purged);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("notification purge failed; next run retries", e);
+    }
+  }
 }

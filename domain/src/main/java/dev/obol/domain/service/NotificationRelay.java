@@ -33,12 +33,43 @@ public final class NotificationRelay {
   private final NotificationSender sender;
   private final List<String> endpoints;
   private final Clock clock;
+  private final Duration retention;
+
+  /** Rows per purge statement: bounded so a purge never holds a long transaction. */
+  static final int PURGE_BATCH_SIZE = 1000;
+
+  /** Keeps delivered events for {@code DEFAULT_RETENTION}. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
   public NotificationRelay(Outbox outbox, NotificationSender sender, List<String> endpoints, Clock clock) {
+    this(outbox, sender, endpoints, clock, DEFAULT_RETENTION);
+  }
+
+  /** @param retention how long a delivered event is kept (for operators' questions) before it is deleted */
+  public NotificationRelay(
+      Outbox outbox, NotificationSender sender, List<String> endpoints, Clock clock, Duration retention) {
     this.outbox = outbox;
     this.sender = sender;
     this.endpoints = List.copyOf(endpoints);
     this.clock = clock;
+    this.retention = retention;
+  }
+
+  /**
+   * Deletes events delivered longer ago than the retention, so the outbox holds what is pending plus a recent
+   * history instead of growing forever. Undelivered events are kept whatever their age.
+   *
+   * @return how many were deleted
+   */
+  public int purgeDelivered() {
+    Instant before = clock.instant().minus(retention);
+    int purged = 0;
+    int batch;
+    do {
+      batch = outbox.purgeDelivered(before, PURGE_BATCH_SIZE);
+      purged += batch;
+    } while (batch == PURGE_BATCH_SIZE);
+    return purged;
   }
 
   public List<String> endpoints() {

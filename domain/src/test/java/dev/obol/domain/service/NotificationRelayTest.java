@@ -77,12 +77,33 @@ class NotificationRelayTest {
     assertThat(outbox.rows.get("evt_1").attempts).isZero();
   }
 
+  @Test
+  void deliveredEventsAreDeletedAfterTheRetentionAndUndeliveredOnesAreKept() {
+    outbox.add("evt_old");
+    outbox.add("evt_stuck");
+    failing.add("http://b");
+    relay.deliverDue(); // evt_old and evt_stuck both fail on b
+    failing.clear();
+    outbox.rows.get("evt_stuck").nextAttemptAt = null; // given up: stays undelivered
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(relay.deliverDue()).isEqualTo(1); // evt_old delivered now
+    outbox.add("evt_recent");
+    clock.advance(NotificationRelay.DEFAULT_RETENTION.minusHours(1));
+    assertThat(relay.deliverDue()).isEqualTo(1); // evt_recent delivered 1 h before evt_old's retention ends
+
+    assertThat(relay.purgeDelivered()).isZero();
+    clock.advance(Duration.ofHours(2));
+    assertThat(relay.purgeDelivered()).isEqualTo(1);
+    assertThat(outbox.rows).containsOnlyKeys("evt_stuck", "evt_recent");
+  }
+
   static final class FakeOutbox implements Outbox {
     static final class Row {
       int attempts;
       Instant nextAttemptAt = Instant.EPOCH;
       Set<String> deliveredTo = Set.of();
       boolean delivered;
+      Instant deliveredAt;
     }
 
     final Map<String, Row> rows = new LinkedHashMap<>();
@@ -110,8 +131,21 @@ class NotificationRelayTest {
     public void markDelivered(PendingNotification n, Set<String> deliveredTo, Instant at) {
       Row row = rows.get(n.eventId());
       row.delivered = true;
+      row.deliveredAt = at;
       row.nextAttemptAt = null;
       row.deliveredTo = Set.copyOf(deliveredTo);
+    }
+
+    @Override
+    public int purgeDelivered(Instant deliveredBefore, int limit) {
+      List<String> old =
+          rows.entrySet().stream()
+              .filter(e -> e.getValue().delivered && e.getValue().deliveredAt.isBefore(deliveredBefore))
+              .map(Map.Entry::getKey)
+              .limit(limit)
+              .toList();
+      old.forEach(rows::remove);
+      return old.size();
     }
 
     @Override

@@ -21,6 +21,13 @@ public interface Outbox {
   void retryLater(PendingNotification notification, Set<String> deliveredTo, Instant nextAttemptAt, String error);
 
   /**
+   * Deletes up to {@code limit} events delivered before {@code deliveredBefore} (undelivered ones are never deleted).
+   *
+   * @return how many were deleted
+   */
+  int purgeDelivered(Instant deliveredBefore, int limit);
+
+  /**
    * @param body the exact JSON that is signed and sent
    * @param attempts including the current one
    * @param deliveredTo endpoints that already answered 2xx (not sent again)
