@@ -46,6 +46,7 @@ public final class StripeEventTranslator {
       case "customer.subscription.deleted" -> subscriptionDeleted(object(event, Subscription.class));
       case "charge.refunded" -> refund(object(event, Charge.class));
       case "charge.dispute.created" -> dispute(object(event, Dispute.class));
+      case "charge.dispute.closed" -> disputeClosed(object(event, Dispute.class));
       default -> new PaymentEvent.Irrelevant();
     };
   }
@@ -236,6 +237,19 @@ public final class StripeEventTranslator {
     long amount = dispute.getAmount() == null ? 0 : dispute.getAmount();
     return new PaymentEvent.PaymentReversed(
         null, dispute.getPaymentIntent(), ReversalKind.DISPUTE, dispute.getId(), amount);
+  }
+
+  /** Only a won dispute changes anything: the money came back, so what the dispute took back is given back. */
+  private static PaymentEvent disputeClosed(Dispute dispute) {
+    if (!"won".equals(dispute.getStatus())) {
+      return new PaymentEvent.Unusable(
+          "dispute " + dispute.getId() + " closed as " + dispute.getStatus() + ": its clawback stands");
+    }
+    if (dispute.getPaymentIntent() == null) {
+      return new PaymentEvent.Unusable("dispute " + dispute.getId() + " has no payment intent");
+    }
+    long amount = dispute.getAmount() == null ? 0 : dispute.getAmount();
+    return new PaymentEvent.DisputeWon(null, dispute.getPaymentIntent(), dispute.getId(), amount);
   }
 
   // ---- metadata --------------------------------------------------------------------------------------------------

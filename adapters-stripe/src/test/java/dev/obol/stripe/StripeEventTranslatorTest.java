@@ -147,6 +147,17 @@ class StripeEventTranslatorTest {
   }
 
   @Test
+  void aWonDisputeGivesBackAndALostOneChangesNothing() {
+    assertThat(translate("charge.dispute.closed.json"))
+        .isEqualTo(
+            new PaymentEvent.DisputeWon(
+                null, "pi_3hpiGbKX1Tz8qZNswnsuJ4Qe", "dp_1Qv8aWpLTz8qYe5S3b1xH2kR", 3999));
+    String lost = fixture("charge.dispute.closed.json").replace("\"status\": \"won\"", "\"status\": \"lost\"");
+    assertThat(translator.translate(ApiResource.GSON.fromJson(lost, Event.class)))
+        .isInstanceOf(PaymentEvent.Unusable.class);
+  }
+
+  @Test
   void otherTypesAreIrrelevantAndForeignSessionsUnusable() {
     String expired =
         fixture("checkout.session.completed.payment.json")

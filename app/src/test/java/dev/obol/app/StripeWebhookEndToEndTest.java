@@ -65,6 +65,7 @@ class StripeWebhookEndToEndTest {
   private static final String SUBSCRIPTION_DELETED = "customer.subscription.deleted.json";
   private static final String REFUNDED = "charge.refunded.json";
   private static final String DISPUTED = "charge.dispute.created.json";
+  private static final String DISPUTE_CLOSED = "charge.dispute.closed.json";
 
   /** The fixtures' first subscription period: 2026-08-06T12:00Z to 2026-09-06T12:00Z, then to 2026-10-06T12:00Z. */
   private static final long PERIOD_1_START = 1786017600L;
@@ -499,6 +500,35 @@ class StripeWebhookEndToEndTest {
     assertThat(deliver(fixture(DISPUTED).suffixIds(suffix))).isEqualTo(ok("CLAWED_BACK"));
     assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isZero();
     assertThat(ledger().get(0).getReason()).startsWith("dispute:dp_");
+  }
+
+  @Test
+  void aWonDisputeGivesBackWhatItTookAndALostOneChangesNothing() {
+    assertThat(deliver(event(PACK_PAID))).isEqualTo(ok("GRANTED"));
+    debit(100, "spent");
+    assertThat(deliver(fixture(DISPUTED).suffixIds(suffix))).isEqualTo(ok("CLAWED_BACK"));
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isZero();
+    assertThat(paymentRow()).containsEntry("clawed_back", "400").containsEntry("shortfall", "100");
+
+    Text lost = fixture(DISPUTE_CLOSED).suffixIds(suffix).replace("\"status\": \"won\"", "\"status\": \"lost\"");
+    assertThat(deliver(lost)).isEqualTo(ok("IGNORED"));
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isZero();
+
+    assertThat(deliver(fixture(DISPUTE_CLOSED).suffixIds(suffix).newEventId("won"))).isEqualTo(ok("RESTORED"));
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(400);
+    assertThat(ledger().get(0)).satisfies(entry -> {
+      assertThat(entry.getKind()).isEqualTo(EntryKind.ENTRY_KIND_REVERSAL);
+      assertThat(entry.getAmount()).isEqualTo(400);
+      assertThat(entry.getReason()).startsWith("dispute_won:dp_");
+    });
+    assertThat(paymentRow())
+        .containsEntry("reversed_amount", "0")
+        .containsEntry("clawed_back", "0")
+        .containsEntry("shortfall", "0");
+    // The same outcome delivered again under another event id gives nothing more.
+    assertThat(deliver(fixture(DISPUTE_CLOSED).suffixIds(suffix).newEventId("again")))
+        .isEqualTo(ok("NOTHING_TO_RESTORE"));
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(400);
   }
 
   @Test

@@ -38,6 +38,25 @@ public final class Clawback {
   public record Step(long reversedAmount, long toTake, long taken, long shortfall) {}
 
   /**
+   * What giving money back to the merchant (a won dispute) undoes: the target drops to what the remaining reversed
+   * amount justifies; the shortfall (never taken) is forgiven first, then what was taken is restored.
+   */
+  public record Undo(long reversedAmount, long shortfallForgiven, long restored) {}
+
+  /**
+   * @param returnedAmount money the merchant got back (cents)
+   * @param reversedAmount money given back so far, before this
+   */
+  public static Undo undo(
+      long granted, long paid, long reversedAmount, long returnedAmount, long clawedBack, long shortfall) {
+    long reversed = Math.max(0, reversedAmount - Math.max(0, returnedAmount));
+    long excess = Math.max(0, Math.addExact(clawedBack, shortfall) - target(granted, reversed, paid));
+    long forgiven = Math.min(excess, shortfall);
+    long restored = Math.min(excess - forgiven, clawedBack);
+    return new Undo(reversed, forgiven, restored);
+  }
+
+  /**
    * @param alreadyTargeted clawedBack + shortfall of the earlier reversals
    * @param grantRemaining what the grant still holds
    */

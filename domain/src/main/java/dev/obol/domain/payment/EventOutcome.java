@@ -16,6 +16,9 @@ public record EventOutcome(Code code, String detail) {
     SUBSCRIPTION_ENDED,
     CLAWED_BACK,
     NOTHING_TO_CLAW_BACK,
+    /** A won dispute gave back what the dispute had taken. */
+    RESTORED,
+    NOTHING_TO_RESTORE,
     IGNORED
   }
 

@@ -77,6 +77,15 @@ public sealed interface PaymentEvent {
       AccountId accountId, String paymentIntentId, ReversalKind kind, String reversalId, long reversedAmount)
       implements PaymentEvent {}
 
+  /**
+   * A dispute the merchant won: the disputed money came back, so what its {@link PaymentReversed} took back is given
+   * back (to the very grant it came from).
+   *
+   * @param amount the disputed amount, cents
+   */
+  record DisputeWon(AccountId accountId, String paymentIntentId, String disputeId, long amount)
+      implements PaymentEvent {}
+
   /** An event Obol uses, but not this one (e.g. no Obol metadata, or a mode it does not sell): recorded, ignored. */
   record Unusable(String why) implements PaymentEvent {
     @Override

@@ -12,6 +12,7 @@ import dev.obol.domain.payment.EventOutcome.Code;
 import dev.obol.domain.payment.EventResult;
 import dev.obol.domain.payment.Payment;
 import dev.obol.domain.payment.PaymentEvent;
+import dev.obol.domain.payment.PaymentEvent.DisputeWon;
 import dev.obol.domain.payment.PaymentEvent.PaymentReversed;
 import dev.obol.domain.payment.PaymentEvent.PurchaseFailed;
 import dev.obol.domain.payment.PaymentEvent.PurchasePaid;
@@ -72,6 +73,9 @@ public final class PaymentEventService implements PaymentEventUseCases {
     if (event instanceof PaymentReversed reversed && accountId == null && reversed.paymentIntentId() != null) {
       accountId = store.accountOfPaymentIntent(reversed.paymentIntentId()).orElse(null);
     }
+    if (event instanceof DisputeWon won && accountId == null && won.paymentIntentId() != null) {
+      accountId = store.accountOfPaymentIntent(won.paymentIntentId()).orElse(null);
+    }
     EventOutcome withoutAccount =
         event instanceof PaymentEvent.Unusable unusable
             ? EventOutcome.ignored(unusable.why())
@@ -130,6 +134,9 @@ public final class PaymentEventService implements PaymentEventUseCases {
     }
     if (event instanceof PaymentReversed reversed) {
       return clawBack(session, reversed, requestId, now);
+    }
+    if (event instanceof DisputeWon won) {
+      return restore(session, won, requestId, now);
     }
     if (event instanceof PaymentEvent.Unusable unusable) {
       return EventOutcome.ignored(unusable.why());
@@ -329,6 +336,49 @@ public final class PaymentEventService implements PaymentEventUseCases {
         Code.CLAWED_BACK,
         reason + " of " + reversedAmount + "/" + payment.paidAmount() + " cents: took back " + step.taken() + " "
             + payment.asset() + ", shortfall " + step.shortfall());
+  }
+
+  private EventOutcome restore(PaymentSession session, DisputeWon won, RequestId requestId, Instant now) {
+    Optional<Payment> found = session.findPaymentByIntent(won.paymentIntentId());
+    if (found.isEmpty()) {
+      return EventOutcome.ignored("no Obol payment for payment intent " + won.paymentIntentId());
+    }
+    Payment payment = found.get();
+    if (payment.grantId() == null || payment.paidAmount() <= 0) {
+      return EventOutcome.of(Code.NOTHING_TO_RESTORE, "payment " + payment.providerId() + " granted nothing");
+    }
+    Clawback.Undo undo =
+        Clawback.undo(
+            payment.grantedAmount(),
+            payment.paidAmount(),
+            payment.reversedAmount(),
+            won.amount(),
+            payment.clawedBack(),
+            payment.shortfall());
+    if (undo.restored() > 0) {
+      Wallet wallet = session.wallet().loadWallet(payment.asset(), Set.of(payment.grantId()));
+      wallet.expireDue(now, EntryContext.of(requestId.value(), null, now));
+      wallet.restore(
+          payment.grantId(),
+          undo.restored(),
+          EntryKind.REVERSAL,
+          new EntryContext(null, "dispute_won:" + won.disputeId(), requestId.value(), null, now));
+      // What went back to a grant that has expired since expires with it (net zero, but explained).
+      wallet.expireDue(now, EntryContext.of(requestId.value(), null, now));
+      session.wallet().save(wallet);
+    }
+    session.updateReversal(
+        payment.withReversal(
+            undo.reversedAmount(),
+            payment.clawedBack() - undo.restored(),
+            payment.shortfall() - undo.shortfallForgiven()));
+    if (undo.restored() == 0 && undo.shortfallForgiven() == 0) {
+      return EventOutcome.of(Code.NOTHING_TO_RESTORE, "nothing was taken back for " + payment.providerId());
+    }
+    return EventOutcome.of(
+        Code.RESTORED,
+        "dispute " + won.disputeId() + " won: restored " + undo.restored() + " " + payment.asset()
+            + ", shortfall forgiven " + undo.shortfallForgiven());
   }
 
   // ---- the yearly plans' later months ----------------------------------------------------------------------------

@@ -24,6 +24,21 @@ class ClawbackTest {
   }
 
   @Test
+  void aWonDisputeForgivesTheShortfallFirstThenRestoresWhatWasTaken() {
+    // 500 tokens for 3999 cents; 100 spent, then a dispute of everything took back 400 and recorded 100 short.
+    Clawback.Undo won = Clawback.undo(500, 3999, 3999, 3999, 400, 100);
+    assertThat(won).isEqualTo(new Clawback.Undo(0, 100, 400));
+
+    // After a partial refund of 2000 (target 250) and a dispute of the other 1999 (target 500 in all): winning the
+    // dispute brings the target back to 250, so 250 of what was taken returns and the refund's part stands.
+    Clawback.Undo afterRefund = Clawback.undo(500, 3999, 3999, 1999, 500, 0);
+    assertThat(afterRefund).isEqualTo(new Clawback.Undo(2000, 0, 250));
+
+    // Nothing was taken: nothing to restore.
+    assertThat(Clawback.undo(500, 3999, 0, 3999, 0, 0)).isEqualTo(new Clawback.Undo(0, 0, 0));
+  }
+
+  @Test
   void cumulativeTargetsMakeSeveralPartialRefundsAddUpToOneOfTheSameTotal() {
     long granted = 500;
     long paid = 3999;
