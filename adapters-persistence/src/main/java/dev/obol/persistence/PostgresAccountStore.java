@@ -32,10 +32,6 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
     this.dataSource = dataSource;
   }
 
-  public DataSource dataSource() {
-    return dataSource;
-  }
-
   @Override
   public <T> T inTransaction(AccountId accountId, LockMode mode, Function<AccountSession, T> work) {
     return inTransaction(accountId, mode, null, work);

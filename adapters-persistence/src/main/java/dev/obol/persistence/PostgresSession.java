@@ -153,10 +153,6 @@ final class PostgresSession implements AccountSession {
     return grants;
   }
 
-  Connection connection() {
-    return connection;
-  }
-
   @Override
   public Optional<Account> account() {
     return Optional.ofNullable(account);

@@ -70,11 +70,13 @@ public final class PaymentEventService implements PaymentEventUseCases {
     Instant now = now();
     RequestId requestId = RequestId.of("stripe:" + received.eventId());
     AccountId accountId = event.accountId();
-    if (event instanceof PaymentReversed reversed && accountId == null && reversed.paymentIntentId() != null) {
-      accountId = store.accountOfPaymentIntent(reversed.paymentIntentId()).orElse(null);
-    }
-    if (event instanceof DisputeWon won && accountId == null && won.paymentIntentId() != null) {
-      accountId = store.accountOfPaymentIntent(won.paymentIntentId()).orElse(null);
+    // Refunds and disputes name a payment, not always an account: the stored payment tells whose it is.
+    String paymentIntentId =
+        event instanceof PaymentReversed reversed
+            ? reversed.paymentIntentId()
+            : event instanceof DisputeWon won ? won.paymentIntentId() : null;
+    if (accountId == null && paymentIntentId != null) {
+      accountId = store.accountOfPaymentIntent(paymentIntentId).orElse(null);
     }
     EventOutcome withoutAccount =
         event instanceof PaymentEvent.Unusable unusable
