@@ -7,7 +7,11 @@ import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.testing.TestDatabase;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.WalletServiceGrpc;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
@@ -28,11 +32,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ObolTestApp implements AutoCloseable {
 
+  /**
+   * The bootstrap admin key every test app accepts ({@code obol.security.bootstrap-admin-key}); {@link #channel()} and
+   * the stubs send it. Tests of authentication itself use {@link #bareChannel()}.
+   */
+  public static final String ADMIN_KEY = "obol_test_bootstrap_admin_key_0123456789abcdef";
+
   public final TestClock clock;
   private final String databaseUrl;
   private final Map<String, Object> extraProperties;
   private ApplicationContext context;
-  private ManagedChannel channel;
+  private ManagedChannel bareChannel;
+  private Channel channel;
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private ObolTestApp(String databaseUrl, TestClock clock, Map<String, Object> extraProperties) {
     this.databaseUrl = databaseUrl;
@@ -79,6 +92,7 @@ public final class ObolTestApp implements AutoCloseable {
     properties.put("grpc.server.port", freePort());
     properties.put("micronaut.server.port", freePort());
     properties.put("obol.expiry.sweep-interval", "1h");
+    properties.put("obol.security.bootstrap-admin-key", ADMIN_KEY);
     properties.putAll(extraProperties);
     context =
         Micronaut.build(new String[0])
@@ -87,8 +101,20 @@ public final class ObolTestApp implements AutoCloseable {
             .deduceEnvironment(false)
             .banner(false)
             .start();
-    channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build();
+    bareChannel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build();
+    channel = withKey(ADMIN_KEY);
+  }
+
+  /** The app's channel sending {@code authorization: Bearer <secret>} on every call. */
+  public Channel withKey(String secret) {
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + secret);
+    return ClientInterceptors.intercept(bareChannel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** A channel that sends no credentials. */
+  public ManagedChannel bareChannel() {
+    return bareChannel;
   }
 
   public int grpcPort() {
@@ -99,7 +125,8 @@ public final class ObolTestApp implements AutoCloseable {
     return context.getBean(EmbeddedServer.class).getPort();
   }
 
-  public ManagedChannel channel() {
+  /** Sends the bootstrap admin key. */
+  public Channel channel() {
     return channel;
   }
 
@@ -128,10 +155,10 @@ public final class ObolTestApp implements AutoCloseable {
   }
 
   private void stop() {
-    if (channel != null) {
-      channel.shutdownNow();
+    if (bareChannel != null) {
+      bareChannel.shutdownNow();
       try {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
+        bareChannel.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

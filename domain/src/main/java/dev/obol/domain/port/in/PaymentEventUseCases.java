@@ -20,4 +20,12 @@ public interface PaymentEventUseCases {
    * @return how many periods were issued
    */
   int issueDueQuotaPeriods();
+
+  /**
+   * Processes a stored event again (an operator's AdminService.ReprocessStripeEvent, e.g. for an event stored as
+   * unreadable, after a fix). Idempotent like every delivery: an event whose effects were applied keeps its outcome.
+   *
+   * @throws dev.obol.domain.error.NotFoundException EVENT_NOT_FOUND when no event with this id was stored
+   */
+  dev.obol.domain.payment.EventOutcome reprocess(String eventId);
 }
