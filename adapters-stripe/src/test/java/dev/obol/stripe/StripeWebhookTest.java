@@ -40,6 +40,11 @@ class StripeWebhookTest {
         public int issueDueQuotaPeriods() {
           return 0;
         }
+
+        @Override
+        public EventOutcome reprocess(String eventId) {
+          throw new UnsupportedOperationException();
+        }
       };
 
   private StripeWebhook webhook(String... secrets) {
