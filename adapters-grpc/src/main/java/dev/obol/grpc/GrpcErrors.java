@@ -7,6 +7,8 @@ import dev.obol.domain.error.FailedPreconditionException;
 import dev.obol.domain.error.InvalidArgumentException;
 import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.error.ObolException;
+import dev.obol.domain.error.PermissionDeniedException;
+import dev.obol.domain.error.UnauthenticatedException;
 import dev.obol.domain.error.UnavailableException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -53,6 +55,12 @@ public final class GrpcErrors {
     if (failure instanceof UnavailableException unavailable) {
       return status(Code.UNAVAILABLE, unavailable, null);
     }
+    if (failure instanceof UnauthenticatedException unauthenticated) {
+      return status(Code.UNAUTHENTICATED, unauthenticated, null);
+    }
+    if (failure instanceof PermissionDeniedException denied) {
+      return status(Code.PERMISSION_DENIED, denied.reason(), denied.getMessage(), null, denied.scope());
+    }
     LOG.error("internal error (request_id={})", requestId, failure);
     return status(Code.INTERNAL, "INTERNAL", "internal error; see the server log for request " + requestId, null);
   }
@@ -67,9 +75,18 @@ public final class GrpcErrors {
   }
 
   private static StatusRuntimeException status(Code code, String reason, String message, String field) {
+    return status(code, reason, message, field, null);
+  }
+
+  /** @param scope for SCOPE_MISSING: the scope that was needed, in ErrorInfo metadata {@code scope} */
+  private static StatusRuntimeException status(
+      Code code, String reason, String message, String field, String scope) {
     ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason);
     if (field != null) {
       info.putMetadata("field", field);
+    }
+    if (scope != null) {
+      info.putMetadata("scope", scope);
     }
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()

@@ -224,6 +224,9 @@ public final class WalletProtoMapper {
       if (entry.requestId() != null) {
         proto.setRequestId(entry.requestId());
       }
+      if (recorded.keyId() != null) {
+        proto.setKeyId(recorded.keyId());
+      }
       response.addEntries(proto);
     }
     return response.build();

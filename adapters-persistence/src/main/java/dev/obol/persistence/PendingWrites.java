@@ -25,6 +25,7 @@ import java.util.StringJoiner;
 final class PendingWrites {
 
   private final AccountId accountId;
+  private final String keyId;
   private final Map<String, Grant> insertedGrants = new LinkedHashMap<>();
   private final Map<String, Grant> updatedGrants = new LinkedHashMap<>();
   private final List<LedgerEntry> entries = new ArrayList<>();
@@ -33,8 +34,10 @@ final class PendingWrites {
 
   record RequestRow(String requestId, String operation, String fingerprint, String resultJson, Instant createdAt) {}
 
-  PendingWrites(AccountId accountId) {
+  /** @param keyId stamped on every ledger entry and request record written: who did it (null: Obol itself) */
+  PendingWrites(AccountId accountId, String keyId) {
     this.accountId = accountId;
+    this.keyId = keyId;
   }
 
   void grants(Collection<Grant> added, Collection<Grant> changed) {
@@ -124,8 +127,8 @@ final class PendingWrites {
       parts.add(
           Part.values(
               "INSERT INTO ledger_entries (account_id, asset, grant_id, kind, amount, balance_after, feature, reason,"
-                  + " request_id, operation_id, created_at) VALUES ",
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  + " request_id, operation_id, created_at, key_id) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               entries,
               (statement, i, entry) -> {
                 statement.setString(i++, accountId.value());
@@ -139,6 +142,7 @@ final class PendingWrites {
                 statement.setString(i++, entry.requestId());
                 statement.setString(i++, entry.operationId());
                 Jdbc.setInstant(statement, i++, entry.createdAt());
+                statement.setString(i++, keyId);
                 return i;
               },
               "",
@@ -168,8 +172,9 @@ final class PendingWrites {
     if (!requests.isEmpty()) {
       parts.add(
           Part.values(
-              "INSERT INTO request_log (account_id, request_id, operation, fingerprint, result, created_at) VALUES ",
-              "(?, ?, ?, ?, ?::jsonb, ?)",
+              "INSERT INTO request_log (account_id, request_id, operation, fingerprint, result, created_at, key_id)"
+                  + " VALUES ",
+              "(?, ?, ?, ?, ?::jsonb, ?, ?)",
               requests,
               (statement, i, request) -> {
                 statement.setString(i++, accountId.value());
@@ -178,6 +183,7 @@ final class PendingWrites {
                 statement.setString(i++, request.fingerprint());
                 statement.setString(i++, request.resultJson());
                 Jdbc.setInstant(statement, i++, request.createdAt());
+                statement.setString(i++, keyId);
                 return i;
               },
               "",

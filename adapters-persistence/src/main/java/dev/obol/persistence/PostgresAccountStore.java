@@ -21,15 +21,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** The wallet ports on PostgreSQL, in plain JDBC so each statement and round trip of the hot path is deliberate. */
 public final class PostgresAccountStore implements AccountStore, LedgerReader, LedgerAudit, SeatAccounts {
 
   private final DataSource dataSource;
+  private final Supplier<String> actingKeyId;
 
   public PostgresAccountStore(DataSource dataSource) {
+    this(dataSource, () -> null);
+  }
+
+  /**
+   * @param actingKeyId the API key of the call the current thread serves (null: Obol's own work). Every ledger entry
+   *     and request record a transaction writes is stamped with it here, in the one place all account writes pass,
+   *     so no use case can forget to say who did it.
+   */
+  public PostgresAccountStore(DataSource dataSource, Supplier<String> actingKeyId) {
     this.dataSource = dataSource;
+    this.actingKeyId = actingKeyId;
   }
 
   @Override
@@ -44,7 +56,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
         dataSource,
         "transaction on account " + accountId,
         connection -> {
-          PostgresSession session = PostgresSession.open(connection, accountId, mode, prefetch);
+          PostgresSession session = PostgresSession.open(connection, accountId, mode, prefetch, actingKeyId.get());
           T result = work.apply(session);
           session.flush();
           return result;
@@ -103,7 +115,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
         rows -> {
           List<RecordedEntry> entries = new ArrayList<>();
           while (rows.next()) {
-            entries.add(new RecordedEntry(rows.getLong("entry_id"), entry(rows)));
+            entries.add(new RecordedEntry(rows.getLong("entry_id"), entry(rows), rows.getString("key_id")));
           }
           return entries;
         });

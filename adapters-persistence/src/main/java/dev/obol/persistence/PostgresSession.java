@@ -43,8 +43,8 @@ final class PostgresSession implements AccountSession {
   private final PendingWrites pending;
   private Prefetched prefetched;
 
-  private PostgresSession(Connection connection, AccountId accountId, Account account) {
-    this.pending = new PendingWrites(accountId);
+  private PostgresSession(Connection connection, AccountId accountId, Account account, String keyId) {
+    this.pending = new PendingWrites(accountId, keyId);
     this.connection = connection;
     this.accountId = accountId;
     this.account = account;
@@ -62,6 +62,13 @@ final class PostgresSession implements AccountSession {
    * @param prefetch null: nothing read ahead
    */
   static PostgresSession open(Connection connection, AccountId accountId, LockMode mode, Prefetch prefetch)
+      throws SQLException {
+    return open(connection, accountId, mode, prefetch, null);
+  }
+
+  /** @param keyId the API key whose call this transaction serves, stamped on what it writes; null: Obol itself */
+  static PostgresSession open(
+      Connection connection, AccountId accountId, LockMode mode, Prefetch prefetch, String keyId)
       throws SQLException {
     StringBuilder sql = new StringBuilder();
     if (mode == LockMode.CREATE_IF_MISSING) {
@@ -97,7 +104,7 @@ final class PostgresSession implements AccountSession {
       try (ResultSet rows = statement.getResultSet()) {
         account = rows.next() ? PostgresAccountStore.account(rows) : null;
       }
-      PostgresSession session = new PostgresSession(connection, accountId, account);
+      PostgresSession session = new PostgresSession(connection, accountId, account, keyId);
       if (prefetch != null) {
         statement.getMoreResults();
         Optional<StoredRequest> request;

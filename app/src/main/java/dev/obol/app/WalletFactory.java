@@ -12,6 +12,7 @@ import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.WalletService;
 import dev.obol.grpc.AccountGrpcEndpoint;
+import dev.obol.grpc.CallerContext;
 import dev.obol.grpc.WalletGrpcEndpoint;
 import dev.obol.persistence.DataSources;
 import dev.obol.persistence.Migrations;
@@ -22,6 +23,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -45,7 +47,8 @@ public class WalletFactory {
 
   @Singleton
   PostgresAccountStore accountStore(HikariDataSource dataSource) {
-    return new PostgresAccountStore(dataSource);
+    // Writes are stamped with the key of the gRPC call the thread serves (null for the webhook and the jobs).
+    return new PostgresAccountStore(dataSource, CallerContext::currentKeyId);
   }
 
   /** The system clock unless a test registers its own. */
@@ -110,8 +113,10 @@ public class WalletFactory {
     return new AccountGrpcEndpoint(payments, accounts);
   }
 
+  /** On unless OBOL_GRPC_REFLECTION=false: it describes the contract, which is public, and no data. */
   @Singleton
   @Named("reflection")
+  @Requires(property = "obol.grpc.reflection", notEquals = "false")
   BindableService reflection() {
     return ProtoReflectionServiceV1.newInstance();
   }

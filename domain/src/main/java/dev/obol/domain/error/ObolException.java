@@ -6,7 +6,12 @@ package dev.obol.domain.error;
  * a denied debit: those are values.
  */
 public abstract sealed class ObolException extends RuntimeException
-    permits InvalidArgumentException, NotFoundException, FailedPreconditionException, UnavailableException {
+    permits InvalidArgumentException,
+        NotFoundException,
+        FailedPreconditionException,
+        UnavailableException,
+        UnauthenticatedException,
+        PermissionDeniedException {
 
   private final String reason;
 

@@ -1,0 +1,54 @@
+package dev.obol.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.obol.domain.port.in.PaymentEventUseCases;
+import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.service.ApiKeyService;
+import dev.obol.grpc.AdminGrpcEndpoint;
+import dev.obol.grpc.AuthInterceptor;
+import dev.obol.persistence.PostgresApiKeyStore;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+
+/** API keys: the store, the use cases, the interceptor that checks every call, and AdminService. */
+@Factory
+public class SecurityFactory {
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  PostgresApiKeyStore apiKeyStore(HikariDataSource dataSource) {
+    return new PostgresApiKeyStore(dataSource);
+  }
+
+  @Singleton
+  ApiKeyService apiKeys(
+      PostgresApiKeyStore store,
+      IdGenerator ids,
+      Clock clock,
+      @Property(name = "obol.security.bootstrap-admin-key", defaultValue = "") String bootstrapKey,
+      @Property(name = "obol.security.key-cache-ttl", defaultValue = "2s") Duration cacheTtl) {
+    if (cacheTtl.isNegative() || cacheTtl.compareTo(Duration.ofSeconds(5)) > 0) {
+      // The contract: a revoked key is refused by every instance within 5 seconds.
+      throw new IllegalArgumentException("OBOL_KEY_CACHE_TTL must be between 0s and 5s, not " + cacheTtl);
+    }
+    return new ApiKeyService(store, ids, clock, bootstrapKey.trim(), cacheTtl);
+  }
+
+  @Singleton
+  ServerInterceptor authInterceptor(ApiKeyService apiKeys) {
+    return new AuthInterceptor(apiKeys);
+  }
+
+  @Singleton
+  @Named("admin")
+  BindableService adminEndpoint(ApiKeyService apiKeys, PaymentEventUseCases events) {
+    return new AdminGrpcEndpoint(apiKeys, events);
+  }
+}
