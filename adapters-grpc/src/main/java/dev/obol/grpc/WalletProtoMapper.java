@@ -126,12 +126,29 @@ public final class WalletProtoMapper {
     };
   }
 
-  static Instant instant(Timestamp timestamp, String field) {
-    try {
-      return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    } catch (java.time.DateTimeException | ArithmeticException e) {
-      throw GrpcErrors.invalid(field, "INVALID_TIMESTAMP", field + " is out of range");
+  /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range google.protobuf.Timestamp defines. */
+  static final long TIMESTAMP_SECONDS_MIN = -62_135_596_800L;
+
+  static final long TIMESTAMP_SECONDS_MAX = 253_402_300_799L;
+  static final int TIMESTAMP_NANOS_MAX = 999_999_999;
+
+  /**
+   * The one conversion of a request's {@code google.protobuf.Timestamp}. Nanos outside 0..999,999,999 or seconds
+   * outside the Timestamp's range are bad input: {@link Instant#ofEpochSecond(long, long)} would silently carry the
+   * nanos into the seconds, so a client's bug would become a different instant.
+   */
+  public static Instant instant(Timestamp timestamp, String field) {
+    long seconds = timestamp.getSeconds();
+    int nanos = timestamp.getNanos();
+    if (nanos < 0 || nanos > TIMESTAMP_NANOS_MAX || seconds < TIMESTAMP_SECONDS_MIN || seconds > TIMESTAMP_SECONDS_MAX) {
+      throw GrpcErrors.invalid(
+          field,
+          "INVALID_TIMESTAMP",
+          field
+              + " must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z, with nanos 0.."
+              + TIMESTAMP_NANOS_MAX);
     }
+    return Instant.ofEpochSecond(seconds, nanos);
   }
 
   // ---- responses -------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ public record CheckoutCommand(
     successUrl = url("success_url", successUrl);
     cancelUrl = url("cancel_url", cancelUrl);
     customerEmail = Validate.text("customer_email", customerEmail);
-    if (customerEmail != null && (customerEmail.indexOf('@') <= 0 || customerEmail.indexOf(' ') >= 0)) {
+    if (customerEmail != null && (customerEmail.indexOf('@') <= 0 || Validate.containsWhitespace(customerEmail))) {
       throw new InvalidArgumentException("customer_email", "INVALID_EMAIL", "customer_email is not an e-mail address");
     }
     Validate.required("request_id", requestId);
@@ -40,7 +40,8 @@ public record CheckoutCommand(
     if (value.length() > URL_LENGTH_MAX) {
       throw new InvalidArgumentException(field, "FIELD_TOO_LONG", field + " is longer than " + URL_LENGTH_MAX);
     }
-    if (!(value.startsWith("https://") || value.startsWith("http://")) || value.indexOf(' ') >= 0) {
+    Validate.safeText(field, value);
+    if (!(value.startsWith("https://") || value.startsWith("http://")) || Validate.containsWhitespace(value)) {
       throw new InvalidArgumentException(field, "INVALID_URL", field + " must be an absolute http(s) URL");
     }
     return value;

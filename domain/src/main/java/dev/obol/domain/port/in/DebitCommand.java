@@ -5,6 +5,7 @@ import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Fingerprint;
 import dev.obol.domain.model.Pricing;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.Validate;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,6 +42,8 @@ public record DebitCommand(
             throw new InvalidArgumentException(
                 "metadata", "FIELD_TOO_LONG", "metadata values are at most " + METADATA_VALUE_LENGTH_MAX + " characters");
           }
+          Validate.safeText("metadata", key);
+          Validate.safeText("metadata", value);
         });
     return Map.copyOf(new TreeMap<>(metadata));
   }
