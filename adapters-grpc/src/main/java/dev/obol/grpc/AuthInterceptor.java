@@ -25,7 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every call to an {@code obol.v1} service needs {@code authorization: Bearer <secret>} of a key that holds the RPC's
+ * The one interceptor of the {@code obol.v1} services, so the order of checks is fixed: credential, scope, account,
+ * then the {@link InputGuardInterceptor}'s input checks, then the endpoint.
+ *
+ * <p>Every call to an {@code obol.v1} service needs {@code authorization: Bearer <secret>} of a key that holds the RPC's
  * scope ({@link RpcScopes}) and, for a key bound to an account, names that account. A refusal closes the call before
  * the endpoint runs, so nothing is written. Other services (health, reflection) stay open.
  *
@@ -42,6 +45,7 @@ public final class AuthInterceptor implements ServerInterceptor {
 
   private final Authenticator authenticator;
   private final RateLimitedLog refusals;
+  private final ServerInterceptor inputGuard = new InputGuardInterceptor();
 
   public AuthInterceptor(Authenticator authenticator) {
     this(authenticator, new RateLimitedLog(LoggerFactory.getLogger("obol.auth"), 10, 10_000));
@@ -82,7 +86,10 @@ public final class AuthInterceptor implements ServerInterceptor {
     Context context = Context.current().withValue(CallerContext.CALLER, caller);
     RequestFacts facts = new RequestFacts();
     ServerCall<ReqT, RespT> served = RpcScopes.isAudited(method) ? new AuditedCall<>(call, caller, facts) : call;
-    ServerCall.Listener<ReqT> endpoint = Contexts.interceptCall(context, served, headers, next);
+    // The input guard runs after authentication, so a caller without a key learns nothing about what input passes.
+    ServerCall.Listener<ReqT> endpoint =
+        Contexts.interceptCall(
+            context, served, headers, (guarded, h) -> inputGuard.interceptCall(guarded, h, next));
     return new CheckedListener<>(endpoint, served, caller, method, facts);
   }
 

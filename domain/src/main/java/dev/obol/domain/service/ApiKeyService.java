@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * API keys: making, listing and revoking them, and verifying a presented secret.
@@ -51,11 +52,12 @@ public final class ApiKeyService implements ApiKeyUseCases, Authenticator {
   private final Clock clock;
   private final byte[] bootstrapSha256;
   private final Duration cacheTtl;
+  private final LongSupplier monotonicNanos;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastRecordedUse = new ConcurrentHashMap<>();
 
-  /** @param key null: a secret none of the store's keys has */
-  private record Cached(ApiKey key, Instant until) {}
+  /** @param key null: a secret none of the store's keys has; @param untilNanos on the monotonic clock */
+  private record Cached(ApiKey key, long untilNanos) {}
 
   /**
    * @param bootstrapSecret accepted as an {@code admin} key with key id {@value Caller#BOOTSTRAP_KEY_ID}; null or empty:
@@ -63,6 +65,21 @@ public final class ApiKeyService implements ApiKeyUseCases, Authenticator {
    */
   public ApiKeyService(
       ApiKeyStore store, IdGenerator ids, Clock clock, String bootstrapSecret, Duration cacheTtl) {
+    this(store, ids, clock, bootstrapSecret, cacheTtl, System::nanoTime);
+  }
+
+  /**
+   * @param clock the business clock: creation times, expiry
+   * @param monotonicNanos how cache entries age (System::nanoTime): real time, whatever the business clock says
+   */
+  public ApiKeyService(
+      ApiKeyStore store,
+      IdGenerator ids,
+      Clock clock,
+      String bootstrapSecret,
+      Duration cacheTtl,
+      LongSupplier monotonicNanos) {
+    this.monotonicNanos = monotonicNanos;
     this.store = store;
     this.ids = ids;
     this.clock = clock;
@@ -87,10 +104,11 @@ public final class ApiKeyService implements ApiKeyUseCases, Authenticator {
       return Optional.of(new Caller(Caller.BOOTSTRAP_KEY_ID, Set.of(Scope.ADMIN), null));
     }
     Instant now = clock.instant();
+    long nowNanos = monotonicNanos.getAsLong();
     String cacheKey = HexFormat.of().formatHex(hash);
     Cached cached = cache.get(cacheKey);
-    if (cached == null || !now.isBefore(cached.until())) {
-      cached = new Cached(lookUp(secret, hash).orElse(null), now.plus(cacheTtl));
+    if (cached == null || nowNanos - cached.untilNanos() >= 0) {
+      cached = new Cached(lookUp(secret, hash).orElse(null), nowNanos + cacheTtl.toNanos());
       if (cache.size() >= CACHE_ENTRIES_MAX) {
         cache.clear();
       }
