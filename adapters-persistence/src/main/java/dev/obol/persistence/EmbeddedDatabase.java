@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * acknowledged) and private: it listens on 127.0.0.1 only, has no unix socket, and every login needs the generated
  * password kept in {@value #PASSWORD_FILE} (mode 0600) next to the cluster. zonky's initdb trusts every local user, so
  * a cluster without that file (a new one, or one made by an older Obol) is first started once to set the password.
+ * The tests' {@link #startTemporary} server keeps zonky's fast, trusting defaults.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -85,7 +86,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path passwordFile = home.resolve(PASSWORD_FILE);
     try {
       createPrivateDirectories(home);
-      if (!Files.exists(passwordFile)) {
+      // Without its password file the superuser has no known password; without PG_VERSION zonky runs a new initdb,
+      // whose superuser has none at all (a kept password file would then lock the service out).
+      if (!Files.exists(passwordFile) || !Files.exists(cluster.resolve("PG_VERSION"))) {
         setPassword(cluster, passwordFile);
       }
       String password = readPassword(passwordFile);

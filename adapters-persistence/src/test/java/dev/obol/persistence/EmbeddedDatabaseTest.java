@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -99,6 +101,20 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
+  void aPasswordFileWithoutItsClusterGetsANewClusterAndPassword() throws Exception {
+    String first;
+    try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDirectory, 0)) {
+      first = database.password();
+    }
+    deleteRecursively(dataDirectory.resolve("postgres"));
+    try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDirectory, 0)) {
+      assertThat(database.password()).isNotEqualTo(first);
+      assertThat(query(database, "SELECT 'fresh'")).containsExactly("fresh");
+      assertLoginRefusedWithout(database);
+    }
+  }
+
+  @Test
   void theTestsThrowawayServerStaysFast() throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.startTemporary();
         Connection connection = connect(database, "")) {
@@ -125,6 +141,14 @@ class EmbeddedDatabaseTest {
     assertThatThrownBy(() -> connect(database, database.password() + "x").close())
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("password authentication failed");
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    try (var paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private static Connection connect(EmbeddedDatabase database, String password) throws SQLException {

@@ -25,6 +25,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.util.Base64;
@@ -144,6 +145,18 @@ class GrpcTlsEndToEndTest {
     assertThatThrownBy(() -> new GrpcTls(certFile.toString(), certFile.toString()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("OBOL_GRPC_TLS_KEY");
+  }
+
+  @Test
+  void aKeyOfAnotherCertificateIsAConfigurationError() throws Exception {
+    Path otherKey = directory.resolve("other.key");
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    Files.writeString(otherKey, pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded()));
+    assertThatThrownBy(() -> new GrpcTls(certFile.toString(), otherKey.toString()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("does not belong to the certificate")
+        .hasMessageContaining(otherKey.toString());
   }
 
   private static WalletServiceGrpc.WalletServiceBlockingStub wallet(ManagedChannel channel) {
