@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the database is: {@code OBOL_DATABASE_URL} when set, otherwise an embedded PostgreSQL started here with its
- * data under {@code OBOL_DATA_DIR}, so {@code java -jar obol.jar} works on a machine with only a JDK.
+ * data under {@code OBOL_DATA_DIR}, so {@code java -jar obol.jar} works on a machine with only a JDK. That one is
+ * durable and private: see {@link EmbeddedDatabase#start}.
  */
 @Singleton
 public final class DatabaseLocation implements AutoCloseable {
@@ -29,15 +30,17 @@ public final class DatabaseLocation implements AutoCloseable {
       @Property(name = "obol.database.embedded-port", defaultValue = "0") int embeddedPort,
       @Property(name = "obol.data-dir", defaultValue = "./obol-data") String dataDir) {
     if (url == null || url.isBlank()) {
-      Path directory = Path.of(dataDir).resolve("postgres").toAbsolutePath().normalize();
-      this.embedded = EmbeddedDatabase.start(directory, embeddedPort);
+      this.embedded = EmbeddedDatabase.start(Path.of(dataDir), embeddedPort);
       this.url = embedded.jdbcUrl(EmbeddedDatabase.DATABASE);
-      this.user = EmbeddedDatabase.USER;
-      this.password = "";
+      this.user = embedded.user();
+      this.password = embedded.password();
       LOG.info(
-          "No OBOL_DATABASE_URL: using the embedded PostgreSQL on port {} with its data in {} (kept across restarts)",
+          "No OBOL_DATABASE_URL: using the embedded PostgreSQL on 127.0.0.1:{}, data in {} (kept across restarts),"
+              + " user {}, password in {}",
           embedded.port(),
-          directory);
+          embedded.dataDirectory(),
+          embedded.user(),
+          embedded.passwordFile());
     } else {
       this.embedded = null;
       this.url = url;
