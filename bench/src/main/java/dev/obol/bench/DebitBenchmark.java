@@ -6,7 +6,11 @@ import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.GrantRequest;
 import dev.obol.proto.v1.GrantSource;
 import dev.obol.proto.v1.WalletServiceGrpc;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
@@ -26,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * and prints throughput and latency percentiles. Every debit is a full write: lock, idempotency check, burn, ledger,
  * commit.
  *
- * <pre>java -jar bench/target/obol-bench.jar --target 127.0.0.1:50051 --accounts 1000 --concurrency 64 --seconds 30</pre>
+ * <pre>java -jar bench/target/obol-bench.jar --target 127.0.0.1:50051 --api-key "$OBOL_API_KEY" --accounts 1000 --concurrency 64 --seconds 30</pre>
  */
 public final class DebitBenchmark {
 
@@ -38,9 +42,17 @@ public final class DebitBenchmark {
     int warmupSeconds = Integer.parseInt(option(args, "--warmup-seconds", "5"));
     String feature = option(args, "--feature", "ai.generate");
 
+    String apiKey = option(args, "--api-key", System.getenv().getOrDefault("OBOL_API_KEY", ""));
+    if (apiKey.isEmpty()) {
+      System.err.println("an API key with wallet:grant and wallet:debit is needed: --api-key or OBOL_API_KEY");
+      System.exit(2);
+    }
     String[] host = target.split(":");
-    ManagedChannel channel =
+    ManagedChannel transport =
         NettyChannelBuilder.forAddress(host[0], Integer.parseInt(host[1])).usePlaintext().build();
+    Metadata auth = new Metadata();
+    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + apiKey);
+    Channel channel = ClientInterceptors.intercept(transport, MetadataUtils.newAttachHeadersInterceptor(auth));
     try {
       String run = UUID.randomUUID().toString().substring(0, 8);
       String[] ids = seed(channel, run, accounts);
@@ -51,11 +63,11 @@ public final class DebitBenchmark {
       Result result = drive(channel, ids, feature, concurrency, seconds);
       result.print(seconds);
     } finally {
-      channel.shutdownNow();
+      transport.shutdownNow();
     }
   }
 
-  private static String[] seed(ManagedChannel channel, String run, int accounts) {
+  private static String[] seed(Channel channel, String run, int accounts) {
     WalletServiceGrpc.WalletServiceBlockingStub wallet = WalletServiceGrpc.newBlockingStub(channel);
     String[] ids = new String[accounts];
     for (int i = 0; i < accounts; i++) {
@@ -95,7 +107,7 @@ public final class DebitBenchmark {
 
   /** Keeps {@code concurrency} calls in flight until the time is up. */
   private static Result drive(
-      ManagedChannel channel, String[] ids, String feature, int concurrency, int seconds)
+      Channel channel, String[] ids, String feature, int concurrency, int seconds)
       throws InterruptedException {
     WalletServiceGrpc.WalletServiceStub wallet = WalletServiceGrpc.newStub(channel);
     Semaphore slots = new Semaphore(concurrency);

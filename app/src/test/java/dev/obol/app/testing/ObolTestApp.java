@@ -98,6 +98,8 @@ public final class ObolTestApp implements AutoCloseable {
         Micronaut.build(new String[0])
             .properties(properties)
             .singletons(clock)
+            // "test": a failed start throws instead of exiting the JVM (Micronaut's startup handler).
+            .environments("test")
             .deduceEnvironment(false)
             .banner(false)
             .start();
