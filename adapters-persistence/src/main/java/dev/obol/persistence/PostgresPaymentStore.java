@@ -3,11 +3,13 @@ package dev.obol.persistence;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.ReceivedEvent;
+import dev.obol.domain.payment.RecordedEvent;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.port.out.PaymentStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,9 +56,59 @@ public final class PostgresPaymentStore implements PaymentStore {
             outcome = work.apply(new PostgresPaymentSession(session, accountId));
             session.flush();
           }
-          recordOutcome(connection, event.eventId(), outcome);
+          recordOutcome(connection, event.eventId(), outcome, null);
           return Optional.of(outcome);
         });
+  }
+
+  @Override
+  public Optional<EventOutcome> reprocessOnce(
+      String eventId, Function<RecordedEvent, Optional<Processing>> plan) {
+    return Transactions.inTransaction(
+        dataSource,
+        "reprocessing event " + eventId,
+        connection -> {
+          // The row lock orders this against a concurrent reprocess of the same event: the second one waits, then
+          // reads the first one's outcome (READ COMMITTED re-reads a row it had to wait for).
+          Optional<RecordedEvent> stored = lockEvent(connection, eventId);
+          if (stored.isEmpty()) {
+            return Optional.<EventOutcome>empty();
+          }
+          Optional<Processing> processing = plan.apply(stored.get());
+          if (processing.isEmpty()) {
+            return Optional.of(stored.get().outcome());
+          }
+          Processing p = processing.get();
+          EventOutcome outcome;
+          if (p.accountId() == null) {
+            outcome = p.outcomeWithoutAccount();
+          } else {
+            PostgresSession session = PostgresSession.open(connection, p.accountId(), p.mode(), null);
+            outcome = p.work().apply(new PostgresPaymentSession(session, p.accountId()));
+            session.flush();
+          }
+          recordOutcome(connection, eventId, outcome, p.accountId());
+          return Optional.of(outcome);
+        });
+  }
+
+  private static Optional<RecordedEvent> lockEvent(Connection connection, String eventId) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT event_id, type, payload, outcome, detail FROM stripe_events WHERE event_id = ? FOR UPDATE")) {
+      statement.setString(1, eventId);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new RecordedEvent(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                EventOutcome.of(EventOutcome.Code.valueOf(rows.getString(4)), rows.getString(5))));
+      }
+    }
   }
 
   private boolean insertEvent(Connection connection, ReceivedEvent event, AccountId accountId) throws SQLException {
@@ -74,12 +126,17 @@ public final class PostgresPaymentStore implements PaymentStore {
     }
   }
 
-  private static void recordOutcome(Connection connection, String eventId, EventOutcome outcome) throws SQLException {
+  /** @param accountId null: the stored account stays as it is */
+  private static void recordOutcome(Connection connection, String eventId, EventOutcome outcome, AccountId accountId)
+      throws SQLException {
     try (PreparedStatement statement =
-        connection.prepareStatement("UPDATE stripe_events SET outcome = ?, detail = ? WHERE event_id = ?")) {
+        connection.prepareStatement(
+            "UPDATE stripe_events SET outcome = ?, detail = ?, account_id = coalesce(?, account_id)"
+                + " WHERE event_id = ?")) {
       statement.setString(1, outcome.code().name());
       statement.setString(2, outcome.detail());
-      statement.setString(3, eventId);
+      statement.setString(3, accountId == null ? null : accountId.value());
+      statement.setString(4, eventId);
       statement.executeUpdate();
     }
   }
@@ -123,16 +180,21 @@ public final class PostgresPaymentStore implements PaymentStore {
         });
   }
 
-  /** A stored event, for tests and operators: type, account, outcome and detail. */
+  /** A stored event, for tests and operators: type, account, outcome, detail and the raw payload. */
   public Optional<StoredEvent> event(String eventId) {
     return query(
-        "SELECT event_id, type, account_id, outcome, detail FROM stripe_events WHERE event_id = ?",
+        "SELECT event_id, type, account_id, outcome, detail, payload FROM stripe_events WHERE event_id = ?",
         statement -> statement.setString(1, eventId),
         rows ->
             rows.next()
                 ? Optional.of(
                     new StoredEvent(
-                        rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5)))
+                        rows.getString(1),
+                        rows.getString(2),
+                        rows.getString(3),
+                        rows.getString(4),
+                        rows.getString(5),
+                        rows.getString(6)))
                 : Optional.empty());
   }
 
@@ -140,7 +202,8 @@ public final class PostgresPaymentStore implements PaymentStore {
     return query("SELECT count(*) FROM stripe_events", statement -> {}, rows -> rows.next() ? rows.getLong(1) : 0);
   }
 
-  public record StoredEvent(String eventId, String type, String accountId, String outcome, String detail) {}
+  public record StoredEvent(
+      String eventId, String type, String accountId, String outcome, String detail, String payload) {}
 
   private <T> T query(String sql, Transactions.Binder binder, Transactions.Reader<T> reader) {
     return Transactions.query(dataSource, sql, binder, reader);

@@ -20,6 +20,7 @@ import dev.obol.domain.port.in.GrantCommand;
 import dev.obol.domain.port.in.GrantReceipt;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.port.out.PaymentStore;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.persistence.testing.TestDatabase;
@@ -105,6 +106,37 @@ class PostgresPaymentStoreTest {
       throw new AssertionError("no account, no work");
     }, EventOutcome.ignored("no account"))).contains(EventOutcome.ignored("no account"));
     assertThat(payments.event(eventId("evt_none")).orElseThrow().accountId()).isNull();
+  }
+
+  @Test
+  void aReprocessRunsUnderTheEventsRowLockAndAFailureLeavesTheStoredOutcome() {
+    ReceivedEvent event = event("evt_again");
+    payments.processOnce(event, null, LockMode.EXISTING, s -> null, EventOutcome.unreadable("old rule"));
+    PaymentStore.Processing grant =
+        new PaymentStore.Processing(account, LockMode.CREATE_IF_MISSING, s -> {
+          GrantReceipt receipt = writer.write(s.wallet(), grant(500), clock.instant());
+          s.insertPayment(payment("cs_again", receipt.grantId()));
+          return EventOutcome.of(EventOutcome.Code.GRANTED, "granted");
+        }, null);
+
+    assertThat(payments.reprocessOnce("evt_missing_" + account.value(), stored -> Optional.of(grant))).isEmpty();
+    assertThatThrownBy(() -> payments.reprocessOnce(event.eventId(), stored -> Optional.of(
+        new PaymentStore.Processing(account, LockMode.CREATE_IF_MISSING, s -> {
+          writer.write(s.wallet(), grant(500), clock.instant());
+          throw new IllegalStateException("boom");
+        }, null)))).hasMessage("boom");
+    assertThat(payments.event(event.eventId()).orElseThrow().outcome()).isEqualTo("UNREADABLE");
+    assertThat(accounts.findAccount(account)).isEmpty();
+
+    assertThat(payments.reprocessOnce(event.eventId(), stored -> {
+      assertThat(stored.outcome()).isEqualTo(EventOutcome.unreadable("old rule"));
+      assertThat(stored.payload()).isEqualTo("{}");
+      return Optional.of(grant);
+    })).contains(EventOutcome.of(EventOutcome.Code.GRANTED, "granted"));
+    assertThat(payments.reprocessOnce(event.eventId(), stored -> Optional.empty()))
+        .contains(EventOutcome.of(EventOutcome.Code.GRANTED, "granted"));
+    assertThat(payments.event(event.eventId()).orElseThrow().accountId()).isEqualTo(account.value());
+    assertThat(balance()).isEqualTo(500);
   }
 
   @Test

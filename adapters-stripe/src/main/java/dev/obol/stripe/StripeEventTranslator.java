@@ -1,13 +1,21 @@
 package dev.obol.stripe;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.stripe.Stripe;
+import com.stripe.exception.EventDataObjectDeserializationException;
 import com.stripe.model.Charge;
 import com.stripe.model.Dispute;
 import com.stripe.model.Event;
+import com.stripe.model.EventDataObjectDeserializer;
 import com.stripe.model.Invoice;
 import com.stripe.model.InvoiceLineItem;
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
 import com.stripe.model.checkout.Session;
+import com.stripe.net.ApiResource;
 import dev.obol.domain.error.InvalidArgumentException;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.payment.BillingInterval;
@@ -18,16 +26,32 @@ import dev.obol.domain.payment.PaymentEvent.ReversalKind;
 import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.payment.Plan;
 import dev.obol.domain.payment.PlanTerms;
+import dev.obol.domain.port.out.PaymentEventParser;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads Stripe's objects (API {@code 2026-07-29.dahlia}) into domain events. It trusts the metadata Obol wrote at sale
  * time (design.md) because the signature has been verified before; the catalog only fills in what older metadata
- * lacks.
+ * lacks. A payload it cannot read becomes {@link PaymentEvent.Unreadable}, saying which field is at fault.
  */
-public final class StripeEventTranslator {
+public final class StripeEventTranslator implements PaymentEventParser {
+
+  /** The event types {@link #translate} reads an object for; any other type is irrelevant to Obol. */
+  private static final Set<String> USED_TYPES =
+      Set.of(
+          "checkout.session.completed",
+          "checkout.session.async_payment_succeeded",
+          "checkout.session.async_payment_failed",
+          "invoice.paid",
+          "invoice.payment_succeeded",
+          "invoice.payment_failed",
+          "customer.subscription.deleted",
+          "charge.refunded",
+          "charge.dispute.created",
+          "charge.dispute.closed");
 
   private final PaymentCatalog catalog;
 
@@ -35,6 +59,67 @@ public final class StripeEventTranslator {
     this.catalog = catalog;
   }
 
+  /**
+   * A verified payload as far as it can be read.
+   *
+   * @param eventId null when the payload has no usable id (then {@code event} is unreadable)
+   * @param type null when the payload has no string type
+   * @param createdAt null when the payload has no readable creation time
+   */
+  public record Reading(String eventId, String type, Instant createdAt, PaymentEvent event) {}
+
+  /**
+   * Reads a verified payload: its envelope, then (for the types Obol uses) the shape of the fields it reads, then the
+   * object through stripe-java. Bad input gives an {@link PaymentEvent.Unreadable} event, never an exception; an
+   * exception here is a bug.
+   */
+  public Reading read(String payload) {
+    JsonObject root;
+    try {
+      JsonElement parsed = JsonParser.parseString(payload);
+      if (!parsed.isJsonObject()) {
+        return new Reading(null, null, null, new PaymentEvent.Unreadable("the body is not a JSON object"));
+      }
+      root = parsed.getAsJsonObject();
+    } catch (JsonParseException e) {
+      return new Reading(null, null, null, new PaymentEvent.Unreadable("the body is not JSON"));
+    }
+    String eventId = StripePayloadShape.eventId(root);
+    String type = StripePayloadShape.type(root);
+    Long created = StripePayloadShape.created(root);
+    Reading reading = new Reading(eventId, type, created == null ? null : Instant.ofEpochSecond(created), null);
+    try {
+      if (eventId == null) {
+        throw new UnreadableEventException(StripePayloadShape.whyNoEventId(root));
+      }
+      JsonObject object = StripePayloadShape.checkEnvelope(root);
+      if (!USED_TYPES.contains(type)) {
+        return withEvent(reading, new PaymentEvent.Irrelevant());
+      }
+      StripePayloadShape.checkObject(type, object);
+      Event event;
+      try {
+        event = ApiResource.GSON.fromJson(root, Event.class);
+      } catch (JsonParseException e) {
+        throw new UnreadableEventException("the event cannot be read: " + e.getMessage());
+      }
+      return withEvent(reading, translate(event));
+    } catch (UnreadableEventException e) {
+      return withEvent(reading, new PaymentEvent.Unreadable(e.why()));
+    }
+  }
+
+  /** Reprocessing: the stored payload read again with this code. */
+  @Override
+  public PaymentEvent parse(String rawPayload) {
+    return read(rawPayload).event();
+  }
+
+  private static Reading withEvent(Reading reading, PaymentEvent event) {
+    return new Reading(reading.eventId(), reading.type(), reading.createdAt(), event);
+  }
+
+  /** @throws UnreadableEventException when the event's object cannot be read as its type's object */
   public PaymentEvent translate(Event event) {
     String type = event.getType();
     return switch (type) {
@@ -52,20 +137,39 @@ public final class StripeEventTranslator {
   }
 
   /**
-   * The event's object. stripe-java deserializes only events of its own API release; anything else is a failure (5xx),
-   * so Stripe keeps the event until Obol is upgraded rather than Obol dropping a payment.
+   * The event's object. stripe-java deserializes only events of its own API release train; an event of another one is
+   * unreadable by this build (stored, and reprocessed by an operator once Obol reads that release).
    */
   private static <T extends StripeObject> T object(Event event, Class<T> type) {
-    Optional<StripeObject> object = event.getDataObjectDeserializer().getObject();
+    if (event.getData() == null) {
+      throw new UnreadableEventException("data is missing");
+    }
+    EventDataObjectDeserializer deserializer = event.getDataObjectDeserializer();
+    Optional<StripeObject> object = deserializer.getObject();
     if (object.isEmpty()) {
-      throw new IllegalStateException(
-          "event " + event.getId() + " (API version " + event.getApiVersion() + ") cannot be read by this stripe-java");
+      try {
+        deserializer.deserializeUnsafe();
+      } catch (EventDataObjectDeserializationException | JsonParseException e) {
+        throw new UnreadableEventException(
+            "data.object cannot be read as a " + event.getType() + " object: " + originalError(e.getMessage()));
+      }
+      throw new UnreadableEventException(
+          "API version " + event.getApiVersion() + " is not the release this Obol reads (" + Stripe.API_VERSION
+              + ")");
     }
     if (!type.isInstance(object.get())) {
-      throw new IllegalStateException(
-          "event " + event.getId() + " of type " + event.getType() + " carries a " + object.get().getClass());
+      throw new UnreadableEventException(
+          "data.object of a " + event.getType() + " event is a " + object.get().getClass().getSimpleName()
+              + ", not a " + type.getSimpleName());
     }
     return type.cast(object.get());
+  }
+
+  /** stripe-java wraps Gson's message in a paragraph of boilerplate; the original is what says what failed. */
+  private static String originalError(String message) {
+    String marker = "Original error message: ";
+    int at = message == null ? -1 : message.indexOf(marker);
+    return at < 0 ? String.valueOf(message) : message.substring(at + marker.length());
   }
 
   // ---- checkout sessions -----------------------------------------------------------------------------------------

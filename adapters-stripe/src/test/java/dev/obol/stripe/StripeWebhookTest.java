@@ -23,6 +23,7 @@ class StripeWebhookTest {
 
   private final MutableClock clock = MutableClock.at("2026-08-10T10:30:10Z");
   private final List<ReceivedEvent> handled = new ArrayList<>();
+  private final List<PaymentEvent> translated = new ArrayList<>();
   private RuntimeException failure;
 
   private final PaymentEventUseCases events =
@@ -33,6 +34,10 @@ class StripeWebhookTest {
             throw failure;
           }
           handled.add(received);
+          translated.add(event);
+          if (event instanceof PaymentEvent.Unreadable unreadable) {
+            return new EventResult.Processed(EventOutcome.unreadable(unreadable.why()));
+          }
           return new EventResult.Processed(EventOutcome.of(EventOutcome.Code.CLAWED_BACK, "test"));
         }
 
@@ -83,11 +88,38 @@ class StripeWebhookTest {
   }
 
   @Test
-  void aSignedBodyThatIsNotAnEventIsA400AndAProcessingFailureA500() throws Exception {
+  void aSignedBodyThatIsNotAnEventIsStoredAsUnreadableUnderTheHashOfItsBytes() throws Exception {
     String notJson = "not json";
     String header = Webhook.Signature.generateSignatureHeader(notJson, "whsec_test_secret", 1786357805L);
-    assertThat(webhook("whsec_test_secret").receive(notJson, header).status()).isEqualTo(400);
 
+    assertThat(webhook("whsec_test_secret").receive(notJson, header))
+        .isEqualTo(new StripeWebhook.Response(200, "UNREADABLE"));
+
+    assertThat(handled).singleElement().satisfies(event -> {
+      assertThat(event.eventId())
+          .isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest("not json".getBytes("UTF-8"))));
+      assertThat(event.type()).isEqualTo(StripeWebhook.UNKNOWN_TYPE);
+      assertThat(event.payload()).isEqualTo(notJson);
+    });
+    assertThat(translated).containsExactly(new PaymentEvent.Unreadable("the body is not JSON"));
+  }
+
+  @Test
+  void aSignedEventWithAnIdButAWrongTypeIsUnreadableUnderItsOwnId() throws Exception {
+    String bad = PAYLOAD.replace("\"amount_refunded\": 3999", "\"amount_refunded\": \"3999 cents\"");
+    String header = Webhook.Signature.generateSignatureHeader(bad, "whsec_test_secret", 1786357805L);
+
+    assertThat(webhook("whsec_test_secret").receive(bad, header))
+        .isEqualTo(new StripeWebhook.Response(200, "UNREADABLE"));
+
+    assertThat(handled).singleElement().extracting(ReceivedEvent::eventId).isEqualTo("evt_101Lna2njTz8qHHXSAHg852s");
+    assertThat(translated)
+        .containsExactly(new PaymentEvent.Unreadable("data.object.amount_refunded is not a number"));
+  }
+
+  @Test
+  void aProcessingFailureIsA500WithoutDetailsSoStripeRetries() {
     failure = new IllegalStateException("database down");
     StripeWebhook.Response response = webhook("whsec_test_secret").receive(PAYLOAD, VECTOR_HEADER);
     assertThat(response.status()).isEqualTo(500);

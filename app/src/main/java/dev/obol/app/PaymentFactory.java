@@ -57,17 +57,24 @@ public class PaymentFactory {
     return new PostgresPaymentStore(dataSource, clock);
   }
 
+  /** Reads Stripe payloads, for the webhook and for reprocessing stored events alike. */
   @Singleton
-  PaymentEventUseCases paymentEvents(PostgresPaymentStore store, GrantWriter grants, Clock clock) {
-    return new PaymentEventService(store, grants, clock);
+  StripeEventTranslator stripeEventTranslator(PaymentCatalog catalog) {
+    return new StripeEventTranslator(catalog);
+  }
+
+  @Singleton
+  PaymentEventUseCases paymentEvents(
+      PostgresPaymentStore store, GrantWriter grants, StripeEventTranslator translator, Clock clock) {
+    return new PaymentEventService(store, grants, translator, clock);
   }
 
   @Singleton
   StripeWebhook stripeWebhook(
-      PaymentCatalog catalog,
+      StripeEventTranslator translator,
       PaymentEventUseCases events,
       Clock clock,
       @Property(name = "obol.stripe.webhook-secrets", defaultValue = "") String secrets) {
-    return new StripeWebhook(Arrays.asList(secrets.split(",")), new StripeEventTranslator(catalog), events, clock);
+    return new StripeWebhook(Arrays.asList(secrets.split(",")), translator, events, clock);
   }
 }

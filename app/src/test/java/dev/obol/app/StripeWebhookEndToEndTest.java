@@ -2,12 +2,15 @@ package dev.obol.app;
 
 import static dev.obol.app.testing.StripeEvents.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.app.testing.ObolTestApp;
 import dev.obol.app.testing.StripeEvents;
 import dev.obol.app.testing.StripeEvents.Delivery;
 import dev.obol.app.testing.StripeEvents.Text;
+import dev.obol.domain.error.NotFoundException;
+import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.port.in.PaymentEventUseCases;
 import dev.obol.persistence.PostgresPaymentStore;
 import dev.obol.persistence.PostgresPaymentStore.StoredEvent;
@@ -199,6 +202,29 @@ class StripeWebhookEndToEndTest {
   }
 
   @Test
+  void aTopUpThatGrantsNothingIsIgnoredAndCreatesNoAccount() {
+    for (String amount : List.of("0", "-2500", "null")) {
+      Text topUp =
+          event(PACK_PAID)
+              .newEventId("a" + amount.replace("-", "m"))
+              .replace("\"kind\": \"token_pack\"", "\"kind\": \"top_up\"")
+              .replace("\"amount_total\": 3999", "\"amount_total\": " + amount);
+      Map<String, Long> before = tableCounts();
+
+      assertThat(deliver(topUp)).as(amount).isEqualTo(ok("IGNORED"));
+
+      assertThat(count("SELECT count(*) FROM accounts WHERE account_id = ?")).as(amount).isZero();
+      long eventsBefore = before.remove("stripe_events");
+      Map<String, Long> after = tableCounts();
+      assertThat(after.remove("stripe_events")).isEqualTo(eventsBefore + 1);
+      assertThat(after).as("nothing but the event is written").isEqualTo(before);
+    }
+    assertThatThrownBy(() -> wallet(Asset.ASSET_EUR))
+        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND));
+  }
+
+  @Test
   void aStripeTopUpCollectsAnOwedSeatFeeThroughTheGrantWriterAndTheAccountIsActiveAgain() {
     app.clock.set(Instant.parse("2027-01-01T00:01:00Z"));
     app.accounts().setSeatCount(
@@ -300,17 +326,140 @@ class StripeWebhookEndToEndTest {
     assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(1000);
   }
 
+  // ---- unreadable events and reprocessing -----------------------------------------------------------------------
+
   @Test
-  void anEventThatCannotBeProcessedIsAnswered500AndNotStoredSoStripeRetries() {
-    // An API release stripe-java cannot read: the object is not deserialized, processing fails.
-    Text foreign = event(PACK_PAID).replace("\"api_version\": \"2026-07-29.dahlia\"", "\"api_version\": \"2024-06-20\"");
+  void aSignedEventWithoutAnIdIsStoredUnderTheHashOfItsBytesAndItsRedeliveryIsADuplicate() throws Exception {
+    Text paid = event(PACK_PAID);
+    Text noId = paid.replace("\"id\": \"" + paid.eventId() + "\",", "");
+    String key =
+        "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(noId.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
-    Delivery delivery = deliver(foreign);
-
-    assertThat(delivery.status()).isEqualTo(500);
-    assertThat(delivery.body()).doesNotContain("Exception");
-    assertThat(app.bean(PostgresPaymentStore.class).event(foreign.eventId())).isEmpty();
+    assertUnreadableAndNothingElseWritten(noId, key, "id is missing");
+    assertThat(app.bean(PostgresPaymentStore.class).event(key).orElseThrow().type())
+        .isEqualTo("checkout.session.completed");
+    // Without an id it can never be told apart from the same event delivered with its id: it stays unreadable.
+    assertThat(app.bean(PaymentEventUseCases.class).reprocess(key))
+        .isEqualTo(EventOutcome.unreadable("id is missing"));
     assertThat(balanceOrZero(Asset.ASSET_TOKEN)).isZero();
+  }
+
+  @Test
+  void aSignedEventWithoutATypeIsStoredAsUnreadable() {
+    Text noType = event(PACK_PAID).replace("\"type\": \"checkout.session.completed\"", "\"note\": \"no type\"");
+    assertUnreadableAndNothingElseWritten(noType, noType.eventId(), "type is missing");
+    assertThat(app.bean(PostgresPaymentStore.class).event(noType.eventId()).orElseThrow().type())
+        .isEqualTo("(unreadable)");
+  }
+
+  @Test
+  void aSignedEventWithoutDataIsStoredAsUnreadable() {
+    Text noData = event(PACK_PAID).replace("\"data\": {", "\"no_data\": {");
+    assertUnreadableAndNothingElseWritten(noData, noData.eventId(), "data is missing");
+  }
+
+  @Test
+  void aSessionWhoseMetadataIsNotAnObjectIsStoredAsUnreadable() {
+    Text text =
+        event(PACK_PAID)
+            .replace("\"metadata\": {\n        \"kind\"", "\"metadata\": \"token_pack\", \"was\": {\n        \"kind\"");
+    assertUnreadableAndNothingElseWritten(text, text.eventId(), "data.object.metadata is not an object");
+  }
+
+  @Test
+  void aSessionWhoseAmountTotalIsNotANumberIsStoredAsUnreadableAndStaysSoWhenReprocessed() {
+    Text text = event(PACK_PAID).replace("\"amount_total\": 3999", "\"amount_total\": \"39.99 EUR\"");
+    assertUnreadableAndNothingElseWritten(text, text.eventId(), "data.object.amount_total is not a number");
+
+    assertThat(app.bean(PaymentEventUseCases.class).reprocess(text.eventId()))
+        .isEqualTo(EventOutcome.unreadable("data.object.amount_total is not a number"));
+    assertThat(count("SELECT count(*) FROM accounts WHERE account_id = ?")).isZero();
+  }
+
+  @Test
+  void aRefundWhoseAmountRefundedIsNotANumberIsStoredAsUnreadableAndTakesNothingBack() {
+    assertThat(deliver(event(PACK_PAID))).isEqualTo(ok("GRANTED"));
+    Text text = event(REFUNDED).replace("\"amount_refunded\": 3999", "\"amount_refunded\": \"all\"");
+    assertUnreadableAndNothingElseWritten(text, text.eventId(), "data.object.amount_refunded is not a number");
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(500);
+  }
+
+  @Test
+  void anInvoiceWhosePeriodEndIsNotANumberIsStoredAsUnreadable() {
+    app.clock.set(Instant.ofEpochSecond(PERIOD_1_START + 2));
+    Text text = event(INVOICE_CREATE).replace("\"end\": " + PERIOD_1_END, "\"end\": \"in a month\"");
+    assertUnreadableAndNothingElseWritten(
+        text, text.eventId(), "data.object.lines.data[0].period.end is not a number");
+  }
+
+  @Test
+  void anEventOfAnotherApiReleaseIsStoredAsUnreadableForReprocessingAfterAnUpgrade() {
+    Text foreign = event(PACK_PAID).replace("\"api_version\": \"2026-07-29.dahlia\"", "\"api_version\": \"2024-06-20\"");
+    assertUnreadableAndNothingElseWritten(
+        foreign, foreign.eventId(), "API version 2024-06-20 is not the release this Obol reads (2026-07-29.dahlia)");
+  }
+
+  @Test
+  void aStoredUnreadableEventThatTheCurrentCodeReadsIsGrantedOnceByReprocessing() {
+    // As if an older Obol could not read this event: stored UNREADABLE, nothing granted.
+    Text paid = event(PACK_PAID);
+    storeUnreadable(paid, "data.object.amount_total is not a number (an older rule)");
+    PaymentEventUseCases events = app.bean(PaymentEventUseCases.class);
+
+    EventOutcome first = events.reprocess(paid.eventId());
+    assertThat(first.code()).isEqualTo(EventOutcome.Code.GRANTED);
+    assertThat(events.reprocess(paid.eventId())).isEqualTo(first);
+    assertThat(deliver(paid)).isEqualTo(ok("DUPLICATE"));
+
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(500);
+    assertThat(wallet(Asset.ASSET_TOKEN).getGrantsList()).hasSize(1);
+    assertThat(ledger()).singleElement().satisfies(entry ->
+        assertThat(entry.getRequestId()).isEqualTo("stripe:" + paid.eventId()));
+    StoredEvent stored = app.bean(PostgresPaymentStore.class).event(paid.eventId()).orElseThrow();
+    assertThat(stored.outcome()).isEqualTo("GRANTED");
+    assertThat(stored.detail()).isEqualTo(first.detail());
+    assertThat(stored.accountId()).isEqualTo(account);
+    assertThat(stored.payload()).isEqualTo(paid.json());
+  }
+
+  @Test
+  void concurrentReprocessesAndRedeliveriesOfOneStoredEventGrantItOnce() {
+    Text paid = event(PACK_PAID);
+    storeUnreadable(paid, "an older rule");
+    PaymentEventUseCases events = app.bean(PaymentEventUseCases.class);
+    List<CompletableFuture<EventOutcome>> reprocesses = new ArrayList<>();
+    List<CompletableFuture<Delivery>> deliveries = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      reprocesses.add(CompletableFuture.supplyAsync(() -> events.reprocess(paid.eventId())));
+      deliveries.add(CompletableFuture.supplyAsync(() -> deliver(paid)));
+    }
+
+    assertThat(reprocesses).allSatisfy(r -> assertThat(r.join().code()).isEqualTo(EventOutcome.Code.GRANTED));
+    assertThat(reprocesses.stream().map(CompletableFuture::join).distinct()).hasSize(1);
+    assertThat(deliveries).allSatisfy(d -> assertThat(d.join()).isEqualTo(ok("DUPLICATE")));
+    assertThat(wallet(Asset.ASSET_TOKEN).getBalance()).isEqualTo(500);
+    assertThat(wallet(Asset.ASSET_TOKEN).getGrantsList()).hasSize(1);
+  }
+
+  @Test
+  void aRefundIgnoredBeforeItsPurchaseArrivedClawsBackWhenReprocessed() {
+    Text refund = event(REFUNDED);
+    assertThat(deliver(refund)).isEqualTo(ok("IGNORED"));
+    assertThat(deliver(event(PACK_PAID))).isEqualTo(ok("GRANTED"));
+
+    EventOutcome outcome = app.bean(PaymentEventUseCases.class).reprocess(refund.eventId());
+
+    assertThat(outcome.code()).isEqualTo(EventOutcome.Code.CLAWED_BACK);
+    assertThat(balanceOrZero(Asset.ASSET_TOKEN)).isZero();
+    assertThat(app.bean(PaymentEventUseCases.class).reprocess(refund.eventId())).isEqualTo(outcome);
+    assertThat(ledger()).hasSize(2);
+  }
+
+  @Test
+  void reprocessingAnEventObolNeverStoredIsNotFound() {
+    assertThatThrownBy(() -> app.bean(PaymentEventUseCases.class).reprocess("evt_never" + suffix))
+        .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.reason()).isEqualTo("EVENT_NOT_FOUND"));
   }
 
   // ---- subscriptions ---------------------------------------------------------------------------------------------
@@ -650,6 +799,64 @@ class StripeWebhookEndToEndTest {
         assertThat(rows.next()).as("only one row for %s", sql).isFalse();
         return row;
       }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Delivers a signed event that cannot be read: answered 200 UNREADABLE, stored with its raw payload and why, nothing
+   * else written anywhere; a redelivery (new signature, same bytes) is a duplicate.
+   */
+  private void assertUnreadableAndNothingElseWritten(Text text, String storedId, String why) {
+    Map<String, Long> before = tableCounts();
+
+    assertThat(deliver(text)).isEqualTo(ok("UNREADABLE"));
+
+    StoredEvent stored = app.bean(PostgresPaymentStore.class).event(storedId).orElseThrow();
+    assertThat(stored.outcome()).isEqualTo("UNREADABLE");
+    assertThat(stored.detail()).isEqualTo(why);
+    assertThat(stored.payload()).isEqualTo(text.json());
+    assertThat(stored.accountId()).isNull();
+    long eventsBefore = before.remove("stripe_events");
+    Map<String, Long> after = tableCounts();
+    assertThat(after.remove("stripe_events")).isEqualTo(eventsBefore + 1);
+    assertThat(after).as("nothing but the event is written").isEqualTo(before);
+
+    app.clock.advance(java.time.Duration.ofSeconds(60));
+    assertThat(deliver(text)).isEqualTo(ok("DUPLICATE"));
+    assertThat(tableCounts().get("stripe_events")).isEqualTo(eventsBefore + 1);
+  }
+
+  private static Map<String, Long> tableCounts() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    try (Connection connection = app.bean(HikariDataSource.class).getConnection()) {
+      for (String table :
+          List.of("stripe_events", "accounts", "grants", "ledger_entries", "request_log", "payments",
+              "subscriptions", "quota_periods", "outbox")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM " + table);
+            ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          counts.put(table, rows.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return counts;
+  }
+
+  /** Stores the event as an older Obol would have when it could not read it. */
+  private static void storeUnreadable(Text text, String why) {
+    try (Connection connection = app.bean(HikariDataSource.class).getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "INSERT INTO stripe_events (event_id, type, account_id, payload, outcome, detail, created_at,"
+                    + " received_at) VALUES (?, 'checkout.session.completed', NULL, ?, 'UNREADABLE', ?, now(), now())")) {
+      statement.setString(1, text.eventId());
+      statement.setString(2, text.json());
+      statement.setString(3, why);
+      statement.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

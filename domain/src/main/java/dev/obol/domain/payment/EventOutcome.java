@@ -19,7 +19,21 @@ public record EventOutcome(Code code, String detail) {
     /** A won dispute gave back what the dispute had taken. */
     RESTORED,
     NOTHING_TO_RESTORE,
-    IGNORED
+    /**
+     * Recorded, nothing written: an event Obol does not use, or one that names nothing Obol knows. Reprocessing may
+     * apply it (e.g. a refund that arrived before its purchase).
+     */
+    IGNORED,
+    /**
+     * A signed event that cannot be read (a missing id, type or object, a field of the wrong type): stored as received
+     * and acknowledged, nothing written. The detail says why; an operator reprocesses it after a fix.
+     */
+    UNREADABLE;
+
+    /** Only these wrote nothing, so only these are applied by a reprocess; any other outcome stands. */
+    public boolean reprocessable() {
+      return this == IGNORED || this == UNREADABLE;
+    }
   }
 
   public static EventOutcome of(Code code, String detail) {
@@ -28,5 +42,9 @@ public record EventOutcome(Code code, String detail) {
 
   public static EventOutcome ignored(String why) {
     return new EventOutcome(Code.IGNORED, why);
+  }
+
+  public static EventOutcome unreadable(String why) {
+    return new EventOutcome(Code.UNREADABLE, why);
   }
 }

@@ -94,6 +94,19 @@ public sealed interface PaymentEvent {
     }
   }
 
+  /**
+   * A signed event whose payload cannot be read (a missing id, type or object, a field of the wrong type): stored as
+   * {@link EventOutcome.Code#UNREADABLE}, nothing written.
+   *
+   * @param why which part could not be read, e.g. "data.object.amount_total is not a number"
+   */
+  record Unreadable(String why) implements PaymentEvent {
+    @Override
+    public AccountId accountId() {
+      return null;
+    }
+  }
+
   /** A type Obol does not use. */
   record Irrelevant() implements PaymentEvent {
     @Override

@@ -1,5 +1,7 @@
 package dev.obol.domain.service;
 
+import dev.obol.domain.error.InvalidArgumentException;
+import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.EntryContext;
 import dev.obol.domain.model.EntryKind;
@@ -33,8 +35,10 @@ import dev.obol.domain.port.in.GrantCommand;
 import dev.obol.domain.port.in.GrantReceipt;
 import dev.obol.domain.port.in.PaymentEventUseCases;
 import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.PaymentEventParser;
 import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.port.out.PaymentStore;
+import dev.obol.domain.port.out.PaymentStore.Processing;
 import dev.obol.domain.port.out.PaymentStore.SubscriptionRef;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,12 +58,15 @@ public final class PaymentEventService implements PaymentEventUseCases {
   public static final int SCHEDULER_BATCH_SIZE = 500;
 
   private final PaymentStore store;
+  private final PaymentEventParser parser;
   private final GrantWriter grants;
   private final QuotaPolicy quota;
   private final Clock clock;
 
-  public PaymentEventService(PaymentStore store, GrantWriter grants, Clock clock) {
+  /** @param parser reads stored payloads again when an operator reprocesses an event */
+  public PaymentEventService(PaymentStore store, GrantWriter grants, PaymentEventParser parser, Clock clock) {
     this.store = store;
+    this.parser = parser;
     this.grants = grants;
     this.quota = new QuotaPolicy(grants);
     this.clock = clock;
@@ -67,8 +74,47 @@ public final class PaymentEventService implements PaymentEventUseCases {
 
   @Override
   public EventResult handle(ReceivedEvent received, PaymentEvent event) {
+    Processing processing = processing(received.eventId(), event);
+    Optional<EventOutcome> outcome =
+        store.processOnce(
+            received,
+            processing.accountId(),
+            processing.mode(),
+            processing.work(),
+            processing.outcomeWithoutAccount());
+    return outcome.<EventResult>map(EventResult.Processed::new).orElseGet(EventResult.Duplicate::new);
+  }
+
+  /**
+   * Reads the stored payload again with the current code and processes it exactly like a delivery (same request id,
+   * same transaction with its effects). Only an event that wrote nothing (IGNORED, UNREADABLE) is applied; any other
+   * outcome stands, so no effect is ever applied twice. The event's row is locked first, so two reprocesses, or a
+   * reprocess and a redelivery, of one event never both apply it.
+   */
+  @Override
+  public EventOutcome reprocess(String eventId) {
+    if (eventId == null || eventId.isBlank()) {
+      throw new InvalidArgumentException("event_id", "MISSING_FIELD", "event_id is required");
+    }
+    return store
+        .reprocessOnce(
+            eventId,
+            stored ->
+                stored.outcome().code().reprocessable()
+                    ? Optional.of(processing(stored.eventId(), parser.parse(stored.payload())))
+                    : Optional.empty())
+        .orElseThrow(() -> new NotFoundException("EVENT_NOT_FOUND", "no Stripe event " + eventId + " is stored"));
+  }
+
+  /** What processing the event does: which account it locks (and may create), and the work under that lock. */
+  private Processing processing(String eventId, PaymentEvent event) {
+    Optional<EventOutcome> refused = refusal(event);
+    if (refused.isPresent()) {
+      // Decided before any account is locked: a refused input creates nothing, not even an empty account.
+      return new Processing(null, LockMode.EXISTING, session -> refused.get(), refused.get());
+    }
     Instant now = now();
-    RequestId requestId = RequestId.of("stripe:" + received.eventId());
+    RequestId requestId = RequestId.of("stripe:" + eventId);
     AccountId accountId = event.accountId();
     // Refunds and disputes name a payment, not always an account: the stored payment tells whose it is.
     String paymentIntentId =
@@ -78,12 +124,6 @@ public final class PaymentEventService implements PaymentEventUseCases {
     if (accountId == null && paymentIntentId != null) {
       accountId = store.accountOfPaymentIntent(paymentIntentId).orElse(null);
     }
-    EventOutcome withoutAccount =
-        event instanceof PaymentEvent.Unusable unusable
-            ? EventOutcome.ignored(unusable.why())
-            : event instanceof PaymentEvent.Irrelevant
-                ? EventOutcome.ignored("event type not used by Obol")
-                : EventOutcome.ignored("no Obol payment found for this event");
     boolean creates =
         event instanceof PurchasePaid
             || event instanceof SubscriptionCheckoutCompleted
@@ -91,21 +131,38 @@ public final class PaymentEventService implements PaymentEventUseCases {
     // Money that arrived is never lost: a paid event creates the account if Obol has not seen it yet (accounts are
     // created on first use, as by the Grant RPC). Other events only concern accounts that exist.
     LockMode mode = creates ? LockMode.CREATE_IF_MISSING : LockMode.EXISTING;
-    Optional<EventOutcome> outcome =
-        store.processOnce(
-            received,
-            accountId,
-            mode,
-            session -> {
-              // Pending and failed purchases write nothing, so they need no account; the rest do.
-              boolean writes = !(event instanceof PurchasePending || event instanceof PurchaseFailed);
-              if (writes && session.wallet().account().isEmpty()) {
-                return EventOutcome.ignored("account unknown to Obol");
-              }
-              return apply(session, event, requestId, now);
-            },
-            withoutAccount);
-    return outcome.<EventResult>map(EventResult.Processed::new).orElseGet(EventResult.Duplicate::new);
+    return new Processing(
+        accountId,
+        mode,
+        session -> {
+          // Pending and failed purchases write nothing, so they need no account; the rest do.
+          boolean writes = !(event instanceof PurchasePending || event instanceof PurchaseFailed);
+          if (writes && session.wallet().account().isEmpty()) {
+            return EventOutcome.ignored("account unknown to Obol");
+          }
+          return apply(session, event, requestId, now);
+        },
+        EventOutcome.ignored("no Obol payment found for this event"));
+  }
+
+  /** The outcome of an event that must write nothing at all, decided from the event alone; empty when it may write. */
+  private static Optional<EventOutcome> refusal(PaymentEvent event) {
+    if (event instanceof PaymentEvent.Unreadable unreadable) {
+      return Optional.of(EventOutcome.unreadable(unreadable.why()));
+    }
+    if (event instanceof PaymentEvent.Unusable unusable) {
+      return Optional.of(EventOutcome.ignored(unusable.why()));
+    }
+    if (event instanceof PaymentEvent.Irrelevant) {
+      return Optional.of(EventOutcome.ignored("event type not used by Obol"));
+    }
+    if (event instanceof PurchasePaid paid && (paid.grantAmount() <= 0 || paid.paidAmount() < 0)) {
+      return Optional.of(
+          EventOutcome.ignored(
+              "session " + paid.sessionId() + " grants nothing (amount " + paid.grantAmount() + ", paid "
+                  + paid.paidAmount() + ")"));
+    }
+    return Optional.empty();
   }
 
   private EventOutcome apply(PaymentSession session, PaymentEvent event, RequestId requestId, Instant now) {
@@ -140,10 +197,8 @@ public final class PaymentEventService implements PaymentEventUseCases {
     if (event instanceof DisputeWon won) {
       return restore(session, won, requestId, now);
     }
-    if (event instanceof PaymentEvent.Unusable unusable) {
-      return EventOutcome.ignored(unusable.why());
-    }
-    return EventOutcome.ignored("event type not used by Obol");
+    // Unreadable, Unusable and Irrelevant events are refused before the account is locked (refusal).
+    throw new IllegalStateException("a refused event reached the account: " + event.getClass().getSimpleName());
   }
 
   // ---- one-time purchases ----------------------------------------------------------------------------------------
@@ -151,9 +206,6 @@ public final class PaymentEventService implements PaymentEventUseCases {
   private EventOutcome purchasePaid(PaymentSession session, PurchasePaid paid, RequestId requestId, Instant now) {
     if (session.findPayment(paid.sessionId()).isPresent()) {
       return EventOutcome.of(Code.ALREADY_GRANTED, "session " + paid.sessionId() + " was granted already");
-    }
-    if (paid.grantAmount() <= 0) {
-      return EventOutcome.ignored("session " + paid.sessionId() + " grants nothing (amount " + paid.grantAmount() + ")");
     }
     PaymentKind kind = paid.kind();
     String reason = kind == PaymentKind.TOKEN_PACK ? "token_pack:" + paid.pack() : "top_up";
@@ -384,13 +436,6 @@ public final class PaymentEventService implements PaymentEventUseCases {
   }
 
   // ---- the yearly plans' later months ----------------------------------------------------------------------------
-
-  @Override
-  public EventOutcome reprocess(String eventId) {
-    // Built in the security issue's Stripe part; until then an operator can only see that it is not there.
-    throw new dev.obol.domain.error.FailedPreconditionException(
-        "NOT_IMPLEMENTED", "reprocessing stored events is not built yet");
-  }
 
   @Override
   public int issueDueQuotaPeriods() {

@@ -23,8 +23,12 @@ public interface PaymentEventUseCases {
 
   /**
    * Processes a stored event again (an operator's AdminService.ReprocessStripeEvent, e.g. for an event stored as
-   * unreadable, after a fix). Idempotent like every delivery: an event whose effects were applied keeps its outcome.
+   * unreadable, after a fix). Idempotent like every delivery: only an event that wrote nothing (stored as IGNORED or
+   * UNREADABLE) is read again with the current code and applied, with its effects in one transaction; any other
+   * outcome (its effects were applied) is returned unchanged. Safe against a concurrent reprocess or redelivery.
    *
+   * @return the event's outcome after reprocessing, as now stored
+   * @throws dev.obol.domain.error.InvalidArgumentException MISSING_FIELD when the id is blank
    * @throws dev.obol.domain.error.NotFoundException EVENT_NOT_FOUND when no event with this id was stored
    */
   dev.obol.domain.payment.EventOutcome reprocess(String eventId);

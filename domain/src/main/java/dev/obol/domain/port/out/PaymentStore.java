@@ -3,6 +3,7 @@ package dev.obol.domain.port.out;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.ReceivedEvent;
+import dev.obol.domain.payment.RecordedEvent;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,27 @@ public interface PaymentStore {
       LockMode mode,
       Function<PaymentSession, EventOutcome> work,
       EventOutcome outcomeWithoutAccount);
+
+  /**
+   * Processes a stored event again, once. In one transaction: locks the event's row (a concurrent reprocess waits here
+   * and then sees this one's outcome; a redelivery is a duplicate anyway), hands the stored event to {@code plan}; when
+   * the plan is empty, returns the stored outcome and changes nothing; else locks the plan's account, runs its work and
+   * stores the new outcome (and the account) with the event. When the work throws, everything rolls back.
+   *
+   * @return empty when no event with this id is stored
+   */
+  Optional<EventOutcome> reprocessOnce(String eventId, Function<RecordedEvent, Optional<Processing>> plan);
+
+  /**
+   * What processing an event does.
+   *
+   * @param accountId null: no account is involved; {@code work} is not run and {@code outcomeWithoutAccount} is stored
+   */
+  record Processing(
+      AccountId accountId,
+      LockMode mode,
+      Function<PaymentSession, EventOutcome> work,
+      EventOutcome outcomeWithoutAccount) {}
 
   /** One transaction on a locked account (the scheduler's work). */
   <T> T inTransaction(AccountId accountId, Function<PaymentSession, T> work);
