@@ -1,5 +1,6 @@
 package dev.obol.persistence;
 
+import dev.obol.persistence.testing.EmbeddedPostgresSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +28,7 @@ class EmbeddedDatabaseTest {
 
   @BeforeAll
   static void embeddedServerCanRun() throws Exception {
-    // As root, zonky runs postgres in a user namespace; where those are blocked CI uses another server (.ci/run).
-    if ("root".equals(System.getProperty("user.name"))) {
-      Process unshare = new ProcessBuilder("unshare", "-U", "true").redirectErrorStream(true).start();
-      boolean ok = unshare.waitFor(10, TimeUnit.SECONDS) && unshare.exitValue() == 0;
-      Assumptions.assumeTrue(ok, "user namespaces are blocked: the embedded PostgreSQL cannot run here as root");
-    }
+    EmbeddedPostgresSupport.assumeEmbeddedPostgresCanRun();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.obol.app;
 import static dev.obol.app.testing.GrpcAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.obol.persistence.testing.EmbeddedPostgresSupport;
 import dev.obol.proto.v1.AdminServiceGrpc;
 import dev.obol.proto.v1.GetBalanceRequest;
 import dev.obol.proto.v1.ListApiKeysRequest;
@@ -22,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +37,7 @@ class EmbeddedDefaultEndToEndTest {
 
   @BeforeAll
   static void embeddedPostgresCanRun() throws Exception {
-    if ("root".equals(System.getProperty("user.name"))) {
-      Process unshare = new ProcessBuilder("unshare", "-U", "true").redirectErrorStream(true).start();
-      boolean ok = unshare.waitFor(10, TimeUnit.SECONDS) && unshare.exitValue() == 0;
-      Assumptions.assumeTrue(ok, "user namespaces are blocked: the embedded PostgreSQL cannot run here as root");
-    }
+    EmbeddedPostgresSupport.assumeEmbeddedPostgresCanRun();
   }
 
   @Test

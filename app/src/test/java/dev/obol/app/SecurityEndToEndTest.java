@@ -27,6 +27,7 @@ import dev.obol.proto.v1.ListApiKeysRequest;
 import dev.obol.proto.v1.ListApiKeysResponse;
 import dev.obol.proto.v1.ListFeaturesRequest;
 import dev.obol.proto.v1.ListLedgerEntriesRequest;
+import dev.obol.proto.v1.ReprocessStripeEventRequest;
 import dev.obol.proto.v1.RevokeApiKeyRequest;
 import dev.obol.proto.v1.RunMonthlyChargesRequest;
 import dev.obol.proto.v1.WalletServiceGrpc;
@@ -421,6 +422,17 @@ class SecurityEndToEndTest {
       listed = allKeys().stream().filter(k -> k.getKeyId().equals(created.getKey().getKeyId())).findFirst().orElseThrow();
     } while (!listed.hasLastUsedAt() && System.nanoTime() < deadline);
     assertThat(listed.hasLastUsedAt()).as("last_used_at recorded").isTrue();
+  }
+
+  @Test
+  void reprocessing_a_stripe_event_is_an_admin_rpc_with_clear_errors() {
+    AdminServiceGrpc.AdminServiceBlockingStub admin = AdminServiceGrpc.newBlockingStub(app.channel());
+    assertError(
+        Status.Code.NOT_FOUND,
+        "EVENT_NOT_FOUND",
+        () -> admin.reprocessStripeEvent(ReprocessStripeEventRequest.newBuilder().setEventId("evt_never_seen").build()));
+    assertInvalidField(
+        "event_id", "MISSING_FIELD", () -> admin.reprocessStripeEvent(ReprocessStripeEventRequest.getDefaultInstance()));
   }
 
   // ---- revocation and expiry -------------------------------------------------------------------------------------

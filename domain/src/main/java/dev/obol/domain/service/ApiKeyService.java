@@ -147,13 +147,7 @@ public final class ApiKeyService implements ApiKeyUseCases, Authenticator {
   @Override
   public CreatedKey create(CreateApiKeyCommand command, Caller caller) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    if (!caller.holds(Scope.ADMIN)) {
-      for (Scope scope : command.scopes()) {
-        if (!caller.scopes().contains(scope)) {
-          throw PermissionDeniedException.scopeMissing(scope.wireName());
-        }
-      }
-    }
+    requireHoldsAll(caller, command.scopes());
     Instant expiresAt = GrantWriter.checkedExpiry(command.expiresAt(), now);
     String keyId = ids.newId("key");
     String secret = Secrets.newSecret(keyId);
@@ -194,13 +188,7 @@ public final class ApiKeyService implements ApiKeyUseCases, Authenticator {
     Validate.id("key_id", keyId);
     Validate.required("request_id", requestId);
     StoredKey stored = store.find(keyId).orElseThrow(() -> keyNotFound(keyId));
-    if (!caller.holds(Scope.ADMIN)) {
-      for (Scope scope : stored.key().scopes()) {
-        if (!caller.scopes().contains(scope)) {
-          throw PermissionDeniedException.scopeMissing(scope.wireName());
-        }
-      }
-    }
+    requireHoldsAll(caller, stored.key().scopes());
     ApiKey revoked =
         store
             .revoke(keyId, clock.instant().truncatedTo(ChronoUnit.MICROS), caller.keyId())
@@ -208,6 +196,18 @@ public final class ApiKeyService implements ApiKeyUseCases, Authenticator {
     // This instance refuses it at once; the others when their cache entry runs out.
     cache.values().removeIf(cached -> cached.key() != null && cached.key().keyId().equals(keyId));
     return revoked;
+  }
+
+  /** Without admin, a caller can only hand out (or take away) what it holds itself: no key climbs above its maker. */
+  private static void requireHoldsAll(Caller caller, Set<Scope> scopes) {
+    if (caller.holds(Scope.ADMIN)) {
+      return;
+    }
+    for (Scope scope : scopes) {
+      if (!caller.scopes().contains(scope)) {
+        throw PermissionDeniedException.scopeMissing(scope.wireName());
+      }
+    }
   }
 
   private static NotFoundException keyNotFound(String keyId) {
