@@ -12,6 +12,7 @@ import io.grpc.ServerInterceptor;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
+import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -20,6 +21,9 @@ import java.time.Duration;
 /** API keys: the store, the use cases, the interceptor that checks every call, and AdminService. */
 @Factory
 public class SecurityFactory {
+
+  /** 32 characters of hex are 128 bits: the floor the contract sets for secrets. */
+  static final int BOOTSTRAP_KEY_LENGTH_MIN = 32;
 
   @Singleton
   @Bean(preDestroy = "close")
@@ -36,9 +40,16 @@ public class SecurityFactory {
       @Property(name = "obol.security.key-cache-ttl", defaultValue = "2s") Duration cacheTtl) {
     if (cacheTtl.isNegative() || cacheTtl.compareTo(Duration.ofSeconds(5)) > 0) {
       // The contract: a revoked key is refused by every instance within 5 seconds.
-      throw new IllegalArgumentException("OBOL_KEY_CACHE_TTL must be between 0s and 5s, not " + cacheTtl);
+      throw new ConfigurationException("OBOL_KEY_CACHE_TTL must be between 0s and 5s, not " + cacheTtl);
     }
-    return new ApiKeyService(store, ids, clock, bootstrapKey.trim(), cacheTtl);
+    String bootstrap = bootstrapKey.trim();
+    if (!bootstrap.isEmpty() && bootstrap.length() < BOOTSTRAP_KEY_LENGTH_MIN) {
+      // An admin secret someone could guess is worse than none: refuse to start rather than accept it.
+      throw new ConfigurationException(
+          "OBOL_BOOTSTRAP_ADMIN_KEY must be at least " + BOOTSTRAP_KEY_LENGTH_MIN
+              + " characters (e.g. obol_$(openssl rand -hex 32))");
+    }
+    return new ApiKeyService(store, ids, clock, bootstrap, cacheTtl);
   }
 
   @Singleton

@@ -3,6 +3,8 @@ package dev.obol.app;
 import static dev.obol.app.testing.GrpcAssertions.assertError;
 import static dev.obol.app.testing.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -12,6 +14,7 @@ import dev.obol.app.testing.ObolTestApp;
 import dev.obol.domain.security.Scope;
 import dev.obol.domain.security.Secrets;
 import dev.obol.grpc.RpcScopes;
+import dev.obol.persistence.testing.TestDatabase;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.AdminServiceGrpc;
 import dev.obol.proto.v1.ApiKey;
@@ -32,6 +35,8 @@ import dev.obol.proto.v1.RevokeApiKeyRequest;
 import dev.obol.proto.v1.RunMonthlyChargesRequest;
 import dev.obol.proto.v1.WalletServiceGrpc;
 import io.grpc.CallOptions;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
@@ -41,7 +46,12 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,6 +62,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +151,64 @@ class SecurityEndToEndTest {
     HealthCheckResponse health =
         HealthGrpc.newBlockingStub(app.bareChannel()).check(HealthCheckRequest.getDefaultInstance());
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
+  void reflection_is_open_and_can_be_turned_off() throws Exception {
+    assertThat(listServices(app.bareChannel())).contains("obol.v1.AdminService", "obol.v1.WalletService");
+    try (ObolTestApp closed = ObolTestApp.start(Map.of("obol.grpc.reflection", "false"))) {
+      ExecutionException failure =
+          catchThrowableOfType(ExecutionException.class, () -> listServices(closed.bareChannel()));
+      assertThat(Status.fromThrowable(failure.getCause()).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    }
+  }
+
+  private static List<String> listServices(Channel channel) throws Exception {
+    CompletableFuture<List<String>> names = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse response) {
+                    names.complete(
+                        response.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList());
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    names.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    try {
+      return names.get(10, TimeUnit.SECONDS);
+    } finally {
+      requests.onCompleted();
+    }
+  }
+
+  @Test
+  void a_guessable_bootstrap_key_stops_the_start() {
+    Map<String, Object> properties = new java.util.HashMap<>();
+    properties.put("obol.database.url", TestDatabase.get().freshDatabaseUrl());
+    properties.put("obol.database.user", TestDatabase.get().user());
+    properties.put("obol.database.password", TestDatabase.get().password());
+    properties.put("obol.security.bootstrap-admin-key", "admin123");
+    properties.put("grpc.server.port", 0);
+    properties.put("micronaut.server.port", -1);
+    ApplicationContext context = ApplicationContext.builder().properties(properties).deduceEnvironment(false).build();
+    try {
+      assertThatThrownBy(context::start)
+          .hasRootCauseInstanceOf(ConfigurationException.class)
+          .rootCause()
+          .hasMessageContaining("OBOL_BOOTSTRAP_ADMIN_KEY must be at least 32 characters");
+    } finally {
+      context.close();
+    }
   }
 
   // ---- scopes: every RPC against its scope -----------------------------------------------------------------------
