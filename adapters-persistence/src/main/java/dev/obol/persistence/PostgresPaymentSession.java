@@ -66,11 +66,11 @@ final class PostgresPaymentSession implements PaymentSession {
           statement.setString(5, payment.grantId());
           statement.setString(6, payment.asset().name());
           statement.setLong(7, payment.grantedAmount());
-          statement.setLong(8, payment.paidAmount());
+          statement.setLong(8, payment.paidCents());
           statement.setString(9, payment.currency());
-          statement.setLong(10, payment.reversedAmount());
-          statement.setLong(11, payment.clawedBack());
-          statement.setLong(12, payment.shortfall());
+          statement.setLong(10, payment.reversal().reversedCents());
+          statement.setLong(11, payment.reversal().clawedBack());
+          statement.setLong(12, payment.reversal().shortfall());
           Jdbc.setInstant(statement, 13, payment.createdAt());
           Jdbc.setInstant(statement, 14, payment.createdAt());
         });
@@ -82,9 +82,9 @@ final class PostgresPaymentSession implements PaymentSession {
         "UPDATE payments SET reversed_amount = ?, clawed_back = ?, shortfall = ?, updated_at = now()"
             + " WHERE account_id = ? AND provider_id = ?",
         statement -> {
-          statement.setLong(1, payment.reversedAmount());
-          statement.setLong(2, payment.clawedBack());
-          statement.setLong(3, payment.shortfall());
+          statement.setLong(1, payment.reversal().reversedCents());
+          statement.setLong(2, payment.reversal().clawedBack());
+          statement.setLong(3, payment.reversal().shortfall());
           statement.setString(4, accountId.value());
           statement.setString(5, payment.providerId());
         });
@@ -183,9 +183,8 @@ final class PostgresPaymentSession implements PaymentSession {
         rows.getLong("granted_amount"),
         rows.getLong("paid_amount"),
         rows.getString("currency"),
-        rows.getLong("reversed_amount"),
-        rows.getLong("clawed_back"),
-        rows.getLong("shortfall"),
+        new Payment.Reversal(
+            rows.getLong("reversed_amount"), rows.getLong("clawed_back"), rows.getLong("shortfall")),
         Jdbc.getInstant(rows, "created_at"));
   }
 

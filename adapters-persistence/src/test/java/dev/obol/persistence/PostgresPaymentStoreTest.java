@@ -192,8 +192,8 @@ class PostgresPaymentStoreTest {
   }
 
   private Payment payment(String sessionId, String grantId) {
-    return new Payment(account, sessionId, PaymentKind.TOKEN_PACK, "pi_" + sessionId + "_" + account.value(), grantId, Asset.TOKEN, 500, 3999,
-        "eur", 0, 0, 0, clock.instant());
+    return Payment.newGrant(account, sessionId, PaymentKind.TOKEN_PACK, "pi_" + sessionId + "_" + account.value(), grantId, 500, 3999,
+        "eur", clock.instant());
   }
 
   private long balance() {

@@ -9,6 +9,10 @@ import dev.obol.domain.port.out.PaymentGateway;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.PaymentEventService;
 import dev.obol.domain.service.PaymentService;
+import dev.obol.domain.service.PurchaseEvents;
+import dev.obol.domain.service.QuotaPolicy;
+import dev.obol.domain.service.RefundEvents;
+import dev.obol.domain.service.SubscriptionEvents;
 import dev.obol.persistence.PostgresPaymentStore;
 import dev.obol.stripe.StripeEventTranslator;
 import dev.obol.stripe.StripePaymentGateway;
@@ -63,10 +67,17 @@ public class PaymentFactory {
     return new StripeEventTranslator(catalog);
   }
 
+  /** Every credit of a purchase or a quota period goes through the one {@link GrantWriter}. */
   @Singleton
   PaymentEventUseCases paymentEvents(
       PostgresPaymentStore store, GrantWriter grants, StripeEventTranslator translator, Clock clock) {
-    return new PaymentEventService(store, grants, translator, clock);
+    return new PaymentEventService(
+        store,
+        translator,
+        new PurchaseEvents(grants),
+        new SubscriptionEvents(store, new QuotaPolicy(grants), clock),
+        new RefundEvents(),
+        clock);
   }
 
   @Singleton

@@ -13,10 +13,43 @@ public sealed interface PaymentEvent {
   AccountId accountId();
 
   /**
+   * Calls the handler's method for this event's type. Java 17 has no pattern matching in switch, so this is how a
+   * dispatch over the sealed hierarchy stays complete: a new event type does not compile until it has its own
+   * {@link Handler} method, and then every handler has to handle it.
+   */
+  <R> R accept(Handler<R> handler);
+
+  /** One method per event type: what to do with each. */
+  interface Handler<R> {
+    R onPurchasePaid(PurchasePaid event);
+
+    R onPurchasePending(PurchasePending event);
+
+    R onPurchaseFailed(PurchaseFailed event);
+
+    R onSubscriptionCheckoutCompleted(SubscriptionCheckoutCompleted event);
+
+    R onSubscriptionInvoicePaid(SubscriptionInvoicePaid event);
+
+    R onSubscriptionPaymentFailed(SubscriptionPaymentFailed event);
+
+    R onSubscriptionEnded(SubscriptionEnded event);
+
+    R onPaymentReversed(PaymentReversed event);
+
+    R onDisputeWon(DisputeWon event);
+
+    R onUnusable(Unusable event);
+
+    R onUnreadable(Unreadable event);
+
+    R onIrrelevant(Irrelevant event);
+  }
+
+  /**
    * A one-time checkout whose money has arrived: grant the pack's tokens or the top-up's cents.
    *
-   * @param grantAmount tokens for a pack, cents (the amount paid) for a top-up
-   * @param paidAmount cents
+   * @param grantAmount in the unit of the kind's asset: tokens for a pack, EUR cents (the amount paid) for a top-up
    */
   record PurchasePaid(
       AccountId accountId,
@@ -25,20 +58,40 @@ public sealed interface PaymentEvent {
       PaymentKind kind,
       String pack,
       long grantAmount,
-      long paidAmount,
+      long paidCents,
       String currency)
-      implements PaymentEvent {}
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onPurchasePaid(this);
+    }
+  }
 
   /** A completed checkout whose payment is still pending (e.g. a bank debit): grant nothing yet. */
-  record PurchasePending(AccountId accountId, String sessionId) implements PaymentEvent {}
+  record PurchasePending(AccountId accountId, String sessionId) implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onPurchasePending(this);
+    }
+  }
 
   /** The delayed payment of a checkout failed: nothing was granted and nothing will be. */
-  record PurchaseFailed(AccountId accountId, String sessionId) implements PaymentEvent {}
+  record PurchaseFailed(AccountId accountId, String sessionId) implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onPurchaseFailed(this);
+    }
+  }
 
   /** A subscription checkout completed: link the subscription to the account; the invoice grants the quota. */
   record SubscriptionCheckoutCompleted(
       AccountId accountId, String sessionId, String subscriptionId, String customerId, PlanTerms terms)
-      implements PaymentEvent {}
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onSubscriptionCheckoutCompleted(this);
+    }
+  }
 
   /**
    * A paid subscription invoice: starts the quota period(s) it pays for.
@@ -55,39 +108,69 @@ public sealed interface PaymentEvent {
       boolean initial,
       Instant periodStart,
       Instant periodEnd,
-      long paidAmount)
-      implements PaymentEvent {}
+      long paidCents)
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onSubscriptionInvoicePaid(this);
+    }
+  }
 
   /** A subscription invoice could not be paid: the subscription is past due; no new quota. */
   record SubscriptionPaymentFailed(AccountId accountId, String invoiceId, String subscriptionId, PlanTerms terms)
-      implements PaymentEvent {}
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onSubscriptionPaymentFailed(this);
+    }
+  }
 
   /** The subscription is over: no further quota periods (the current one runs to its end). */
   record SubscriptionEnded(AccountId accountId, String subscriptionId, PlanTerms terms, Instant endedAt)
-      implements PaymentEvent {}
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onSubscriptionEnded(this);
+    }
+  }
 
   /**
-   * Money given back: a refund ({@code reversedAmount} = the charge's cumulative amount refunded) or a dispute
-   * ({@code reversedAmount} = the disputed amount).
+   * Money given back: a refund ({@code reversedCents} = the charge's cumulative amount refunded) or a dispute
+   * ({@code reversedCents} = the disputed amount).
    *
    * @param accountId from the charge's metadata when present; else found through the payment intent
    * @param reversalId the charge id (refunds) or the dispute id
    */
   record PaymentReversed(
-      AccountId accountId, String paymentIntentId, ReversalKind kind, String reversalId, long reversedAmount)
-      implements PaymentEvent {}
+      AccountId accountId, String paymentIntentId, ReversalKind kind, String reversalId, long reversedCents)
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onPaymentReversed(this);
+    }
+  }
 
   /**
    * A dispute the merchant won: the disputed money came back, so what its {@link PaymentReversed} took back is given
    * back (to the very grant it came from).
    *
-   * @param amount the disputed amount, cents
+   * @param disputedCents the disputed amount
    */
-  record DisputeWon(AccountId accountId, String paymentIntentId, String disputeId, long amount)
-      implements PaymentEvent {}
+  record DisputeWon(AccountId accountId, String paymentIntentId, String disputeId, long disputedCents)
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onDisputeWon(this);
+    }
+  }
 
   /** An event Obol uses, but not this one (e.g. no Obol metadata, or a mode it does not sell): recorded, ignored. */
   record Unusable(String why) implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onUnusable(this);
+    }
+
     @Override
     public AccountId accountId() {
       return null;
@@ -102,6 +185,11 @@ public sealed interface PaymentEvent {
    */
   record Unreadable(String why) implements PaymentEvent {
     @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onUnreadable(this);
+    }
+
+    @Override
     public AccountId accountId() {
       return null;
     }
@@ -109,6 +197,11 @@ public sealed interface PaymentEvent {
 
   /** A type Obol does not use. */
   record Irrelevant() implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onIrrelevant(this);
+    }
+
     @Override
     public AccountId accountId() {
       return null;

@@ -1,0 +1,88 @@
+package dev.obol.domain.service;
+
+import dev.obol.domain.payment.EventOutcome;
+import dev.obol.domain.payment.EventOutcome.Code;
+import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.PaymentEvent.PurchaseFailed;
+import dev.obol.domain.payment.PaymentEvent.PurchasePaid;
+import dev.obol.domain.payment.PaymentEvent.PurchasePending;
+import dev.obol.domain.payment.PaymentKind;
+import dev.obol.domain.port.in.GrantCommand;
+import dev.obol.domain.port.in.GrantReceipt;
+import dev.obol.domain.port.out.PaymentSession;
+import java.util.Optional;
+
+/**
+ * One-time purchases (token packs and money top-ups): a paid checkout grants once, by its session id; a pending or
+ * failed one grants nothing. Runs on a locked account inside the event's transaction.
+ */
+public final class PurchaseEvents {
+
+  private final GrantWriter grants;
+
+  public PurchaseEvents(GrantWriter grants) {
+    this.grants = grants;
+  }
+
+  /**
+   * The outcome of a paid checkout that must write nothing at all, decided before any account is locked (so it does
+   * not even create an empty account); empty when it may write.
+   */
+  public Optional<EventOutcome> refusal(PurchasePaid paid) {
+    if (paid.grantAmount() <= 0 || paid.paidCents() < 0) {
+      return Optional.of(
+          EventOutcome.ignored(
+              "session " + paid.sessionId() + " grants nothing (amount " + paid.grantAmount() + ", paid "
+                  + paid.paidCents() + ")"));
+    }
+    return Optional.empty();
+  }
+
+  public EventOutcome paid(PaymentSession session, PurchasePaid paid, EventContext context) {
+    if (session.findPayment(paid.sessionId()).isPresent()) {
+      return EventOutcome.of(Code.ALREADY_GRANTED, "session " + paid.sessionId() + " was granted already");
+    }
+    PaymentKind kind = paid.kind();
+    String reason = kind == PaymentKind.TOKEN_PACK ? "token_pack:" + paid.pack() : "top_up";
+    GrantReceipt receipt =
+        grants.write(
+            session.wallet(),
+            new GrantCommand(
+                paid.accountId(),
+                kind.asset(),
+                paid.grantAmount(),
+                kind.source(),
+                null,
+                null,
+                paid.sessionId(),
+                reason,
+                context.requestId()),
+            context.now());
+    session.insertPayment(
+        Payment.newGrant(
+            paid.accountId(),
+            paid.sessionId(),
+            kind,
+            paid.paymentIntentId(),
+            receipt.grantId(),
+            paid.grantAmount(),
+            paid.paidCents(),
+            paid.currency(),
+            context.now()));
+    return EventOutcome.of(
+        Code.GRANTED, "granted " + paid.grantAmount() + " " + kind.asset() + " as " + receipt.grantId());
+  }
+
+  /** Writes nothing: a pending payment is granted by its later success event. */
+  public EventOutcome pending(PaymentSession session, PurchasePending pending) {
+    return session.findPayment(pending.sessionId()).isPresent()
+        ? EventOutcome.of(Code.ALREADY_GRANTED, "session " + pending.sessionId() + " was granted already")
+        : EventOutcome.of(Code.AWAITING_PAYMENT, "session " + pending.sessionId() + " awaits its payment");
+  }
+
+  /** Writes nothing. */
+  public EventOutcome failed(PurchaseFailed failed) {
+    return EventOutcome.of(
+        Code.PAYMENT_FAILED, "payment of session " + failed.sessionId() + " failed; nothing granted");
+  }
+}
