@@ -13,6 +13,7 @@ import dev.obol.domain.payment.PaymentEvent;
 import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.payment.ReceivedEvent;
 import dev.obol.domain.port.out.PaymentEventParser;
+import dev.obol.domain.testing.AnyPaymentEvent;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryPaymentStore;
 import dev.obol.domain.testing.MutableClock;
@@ -116,6 +117,20 @@ class PaymentEventServiceTest {
     assertThatThrownBy(() -> service.reprocess("evt_none"))
         .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.reason()).isEqualTo("EVENT_NOT_FOUND"));
     assertThatThrownBy(() -> service.reprocess(" ")).isInstanceOf(InvalidArgumentException.class);
+  }
+
+  @Test
+  void everyEventTypeIsDispatchedWithoutReachingAnAccountWhenItNamesNone() {
+    for (Class<?> type : PaymentEvent.class.getPermittedSubclasses()) {
+      EventResult result = service.handle(received("evt_" + type.getSimpleName(), "{}"), AnyPaymentEvent.of(type));
+
+      assertThat(result).as(type.getSimpleName()).isInstanceOfSatisfying(EventResult.Processed.class,
+          processed -> assertThat(processed.outcome().code()).isIn(Code.IGNORED, Code.UNREADABLE));
+    }
+    assertThat(payments.event("evt_Irrelevant").orElseThrow().outcome())
+        .isEqualTo(EventOutcome.ignored("event type not used by Obol"));
+    assertThat(payments.event("evt_PurchasePending").orElseThrow().outcome())
+        .isEqualTo(EventOutcome.ignored("no Obol payment found for this event"));
   }
 
   private ReceivedEvent received(String eventId, String payload) {

@@ -87,14 +87,7 @@ public final class InMemoryPaymentStore implements PaymentStore {
 
   @Override
   public <T> T inTransaction(AccountId accountId, Function<PaymentSession, T> work) {
-    synchronized (lock) {
-      State working = committed.copy();
-      T result =
-          accounts.inTransaction(
-              accountId, LockMode.EXISTING, session -> work.apply(new Session(working, session, accountId)));
-      committed = working;
-      return result;
-    }
+    return inTransaction(accountId, LockMode.EXISTING, work);
   }
 
   @Override
@@ -120,6 +113,17 @@ public final class InMemoryPaymentStore implements PaymentStore {
   }
 
   // ---- for tests -------------------------------------------------------------------------------------------------
+
+  /** One transaction on the account, creating it if asked: a use case's work without an event around it. */
+  public <T> T inTransaction(AccountId accountId, LockMode mode, Function<PaymentSession, T> work) {
+    synchronized (lock) {
+      State working = committed.copy();
+      T result =
+          accounts.inTransaction(accountId, mode, session -> work.apply(new Session(working, session, accountId)));
+      committed = working;
+      return result;
+    }
+  }
 
   public Optional<StoredEvent> event(String eventId) {
     synchronized (lock) {
