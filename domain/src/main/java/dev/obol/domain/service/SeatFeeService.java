@@ -26,7 +26,6 @@ import dev.obol.domain.port.in.SetSeatCountCommand;
 import dev.obol.domain.port.in.Standing;
 import dev.obol.domain.port.in.StatusChangeCommand;
 import dev.obol.domain.port.in.StatusReceipt;
-import dev.obol.domain.model.Fingerprint;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.AccountStore.LockMode;
@@ -136,7 +135,7 @@ public final class SeatFeeService implements AccountUseCases {
   @Override
   public StatusReceipt suspend(StatusChangeCommand command) {
     Instant now = now();
-    String fingerprint = command.fingerprint("suspend");
+    String fingerprint = command.suspendFingerprint();
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
@@ -167,7 +166,7 @@ public final class SeatFeeService implements AccountUseCases {
   @Override
   public StatusReceipt reinstate(StatusChangeCommand command) {
     Instant now = now();
-    String fingerprint = command.fingerprint("reinstate");
+    String fingerprint = command.reinstateFingerprint();
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
@@ -218,7 +217,7 @@ public final class SeatFeeService implements AccountUseCases {
           "as_of", "PERIOD_IN_FUTURE", "as_of must not be in a period after the current one (" + period + ")");
     }
     RequestId runRequestId = runRequestId(command.requestId());
-    String fingerprint = Fingerprint.of("monthly_charge", period);
+    String fingerprint = MonthlyChargeCommand.fingerprint(period);
     long charged = 0;
     long failed = 0;
     long skipped = 0;
