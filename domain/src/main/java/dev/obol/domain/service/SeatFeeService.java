@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -89,20 +88,20 @@ public final class SeatFeeService implements AccountUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.CREATE_IF_MISSING,
-        session -> {
-          Optional<SeatCountReceipt> first =
-              WalletService.replay(session, command.requestId(), Operation.SET_SEAT_COUNT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
-          Wallet wallet = eurWallet(session, command.requestId().value(), now);
-          ladder.evaluateLowBalance(session, wallet.balance(), now);
-          session.save(wallet);
-          SeatCountReceipt receipt = new SeatCountReceipt(command.seatCount().value(), feeCents);
-          session.saveRequest(command.requestId(), Operation.SET_SEAT_COUNT, fingerprint, receipt, now);
-          return receipt;
-        });
+        session ->
+            Idempotent.run(
+                session,
+                command.requestId(),
+                Operation.SET_SEAT_COUNT,
+                fingerprint,
+                now,
+                () -> {
+                  session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
+                  Wallet wallet = eurWallet(session, command.requestId().value(), now);
+                  ladder.evaluateLowBalance(session, wallet.balance(), now);
+                  session.save(wallet);
+                  return new SeatCountReceipt(command.seatCount().value(), feeCents);
+                }));
   }
 
   @Override
@@ -112,7 +111,7 @@ public final class SeatFeeService implements AccountUseCases {
         accountId,
         LockMode.EXISTING,
         session -> {
-          Account account = session.account().orElseThrow(() -> WalletService.accountNotFound(accountId));
+          Account account = session.account().orElseThrow(() -> Accounts.notFound(accountId));
           SeatPlan plan = session.seatPlan();
           long feeCents = ladder.formula().feeCents(plan.seatCount());
           long balance = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
@@ -139,28 +138,14 @@ public final class SeatFeeService implements AccountUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
-        session -> {
-          Optional<StatusReceipt> first =
-              WalletService.replay(session, command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          Account account =
-              session.account().orElseThrow(() -> WalletService.accountNotFound(command.accountId()));
-          if (account.status() != AccountStatus.SUSPENDED) {
-            session.setStatus(AccountStatus.SUSPENDED);
-            session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
-            ladder.publish(
+        session ->
+            Idempotent.run(
                 session,
-                NotificationType.ACCOUNT_SUSPENDED,
+                command.requestId(),
+                Operation.SUSPEND_ACCOUNT,
+                fingerprint,
                 now,
-                data("status", "SUSPENDED", "previous_status", account.status().name(), "by", "operator",
-                    "reason", command.reason()));
-          }
-          StatusReceipt receipt = new StatusReceipt(AccountStatus.SUSPENDED);
-          session.saveRequest(command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint, receipt, now);
-          return receipt;
-        });
+                () -> suspend(session, command, now)));
   }
 
   @Override
@@ -170,42 +155,58 @@ public final class SeatFeeService implements AccountUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
-        session -> {
-          Optional<StatusReceipt> first =
-              WalletService.replay(session, command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          Account account =
-              session.account().orElseThrow(() -> WalletService.accountNotFound(command.accountId()));
-          // Reinstating an account that is not suspended changes nothing: the ladder, not an operator, owns
-          // INSUFFICIENT_FUNDS (it ends when what is owed is paid).
-          if (account.status() == AccountStatus.SUSPENDED) {
-            Wallet wallet = eurWallet(session, command.requestId().value(), now);
-            boolean nothingOwed = ladder.collectOwedIfCovered(session, wallet, command.requestId().value(), now);
-            AccountStatus status = nothingOwed ? AccountStatus.ACTIVE : AccountStatus.INSUFFICIENT_FUNDS;
-            session.setStatus(status);
-            session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
-            ladder.publish(
+        session ->
+            Idempotent.run(
                 session,
-                NotificationType.ACCOUNT_REINSTATED,
+                command.requestId(),
+                Operation.REINSTATE_ACCOUNT,
+                fingerprint,
                 now,
-                data("status", status.name(), "previous_status", "SUSPENDED", "by", "operator",
-                    "reason", command.reason()));
-            if (!nothingOwed) {
-              ladder.publish(
-                  session,
-                  NotificationType.ACCOUNT_INSUFFICIENT_FUNDS,
-                  now,
-                  data("owed", SeatFeeLadder.owedCents(session.owedSeatCharges()), "balance", wallet.balance()));
-            }
-            ladder.evaluateLowBalance(session, wallet.balance(), now);
-            session.save(wallet);
-          }
-          StatusReceipt receipt = new StatusReceipt(session.account().orElseThrow().status());
-          session.saveRequest(command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint, receipt, now);
-          return receipt;
-        });
+                () -> reinstate(session, command, now)));
+  }
+
+  private StatusReceipt suspend(AccountSession session, StatusChangeCommand command, Instant now) {
+    Account account = session.account().orElseThrow(() -> Accounts.notFound(command.accountId()));
+    if (account.status() != AccountStatus.SUSPENDED) {
+      session.setStatus(AccountStatus.SUSPENDED);
+      session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
+      ladder.publish(
+          session,
+          NotificationType.ACCOUNT_SUSPENDED,
+          now,
+          data("status", "SUSPENDED", "previous_status", account.status().name(), "by", "operator",
+              "reason", command.reason()));
+    }
+    return new StatusReceipt(AccountStatus.SUSPENDED);
+  }
+
+  private StatusReceipt reinstate(AccountSession session, StatusChangeCommand command, Instant now) {
+    Account account = session.account().orElseThrow(() -> Accounts.notFound(command.accountId()));
+    // Reinstating an account that is not suspended changes nothing: the ladder, not an operator, owns
+    // INSUFFICIENT_FUNDS (it ends when what is owed is paid).
+    if (account.status() == AccountStatus.SUSPENDED) {
+      Wallet wallet = eurWallet(session, command.requestId().value(), now);
+      boolean nothingOwed = ladder.collectOwedIfCovered(session, wallet, command.requestId().value(), now);
+      AccountStatus status = nothingOwed ? AccountStatus.ACTIVE : AccountStatus.INSUFFICIENT_FUNDS;
+      session.setStatus(status);
+      session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
+      ladder.publish(
+          session,
+          NotificationType.ACCOUNT_REINSTATED,
+          now,
+          data("status", status.name(), "previous_status", "SUSPENDED", "by", "operator",
+              "reason", command.reason()));
+      if (!nothingOwed) {
+        ladder.publish(
+            session,
+            NotificationType.ACCOUNT_INSUFFICIENT_FUNDS,
+            now,
+            data("owed", SeatFeeLadder.owedCents(session.owedSeatCharges()), "balance", wallet.balance()));
+      }
+      ladder.evaluateLowBalance(session, wallet.balance(), now);
+      session.save(wallet);
+    }
+    return new StatusReceipt(session.account().orElseThrow().status());
   }
 
   @Override
@@ -262,17 +263,16 @@ public final class SeatFeeService implements AccountUseCases {
         accountId,
         LockMode.EXISTING,
         session -> {
-          Optional<ChargeOutcome> first =
-              WalletService.replay(session, runRequestId, Operation.MONTHLY_CHARGE, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
           if (session.account().isEmpty()) {
-            return ChargeOutcome.noFee(0);
+            return ChargeOutcome.noFee(0); // gone since the work list was read; no account, no request log to keep
           }
-          ChargeOutcome outcome = ladder.charge(session, period, runRequestId.value(), now);
-          session.saveRequest(runRequestId, Operation.MONTHLY_CHARGE, fingerprint, outcome, now);
-          return outcome;
+          return Idempotent.run(
+              session,
+              runRequestId,
+              Operation.MONTHLY_CHARGE,
+              fingerprint,
+              now,
+              () -> ladder.charge(session, period, runRequestId.value(), now));
         });
   }
 
