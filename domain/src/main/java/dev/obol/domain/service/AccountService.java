@@ -38,10 +38,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The per-seat use cases. Each write is one transaction on one locked account; the monthly charge walks the accounts
- * with seats and charges each in a transaction of its own (no cross-account transaction, design.md Scale-out).
+ * The account use cases served by obol.v1.AccountService: seat count and the monthly seat fee (its rules are the
+ * {@link SeatFeeLadder}'s), standing, suspend and reinstate. Each write is one transaction on one locked account; the
+ * monthly charge walks the accounts with seats and charges each in a transaction of its own (no cross-account
+ * transaction, design.md Scale-out).
  */
-public final class SeatFeeService implements AccountUseCases {
+public final class AccountService implements AccountUseCases {
 
   /** Accounts per page of the charge run's work list. */
   public static final int BATCH_SIZE = 500;
@@ -66,7 +68,7 @@ public final class SeatFeeService implements AccountUseCases {
     void chargeFailed(AccountId accountId, ChargePeriod period, RuntimeException error);
   }
 
-  public SeatFeeService(
+  public AccountService(
       AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock, ChargeErrorListener errors) {
     this.store = store;
     this.seatAccounts = seatAccounts;
@@ -75,7 +77,7 @@ public final class SeatFeeService implements AccountUseCases {
     this.errors = errors;
   }
 
-  public SeatFeeService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
+  public AccountService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
     this(store, seatAccounts, ladder, clock, (accountId, period, error) -> {});
   }
 
@@ -114,16 +116,16 @@ public final class SeatFeeService implements AccountUseCases {
           Account account = session.account().orElseThrow(() -> Accounts.notFound(accountId));
           SeatPlan plan = session.seatPlan();
           long feeCents = ladder.formula().feeCents(plan.seatCount());
-          long balance = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
+          long balanceCents = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
           long owedCents = SeatFeeLadder.owedCents(session.owedSeatCharges());
-          long afterOwed = Math.max(0, balance - owedCents);
+          long afterOwedCents = Math.max(0, balanceCents - owedCents);
           return new Standing(
               account.status(),
               plan.seatCount().value(),
               feeCents,
-              balance,
-              balance >= Math.addExact(owedCents, feeCents),
-              feeCents == 0 ? 0 : afterOwed / feeCents,
+              balanceCents,
+              balanceCents >= Math.addExact(owedCents, feeCents),
+              feeCents == 0 ? 0 : afterOwedCents / feeCents,
               session.lastSeatCharge().map(SeatCharge::chargedAt).orElse(null),
               feeCents == 0 ? null : ChargePeriod.containing(now).next().start(),
               owedCents,
