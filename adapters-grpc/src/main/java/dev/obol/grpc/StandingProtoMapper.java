@@ -65,7 +65,7 @@ public final class StandingProtoMapper {
             .setStatus(status(standing.status()))
             .setSeatCount(standing.seatCount())
             .setMonthlyFee(standing.monthlyFeeCents())
-            .setBalance(standing.balance())
+            .setBalance(standing.balanceCents())
             .setCanAffordNextMonth(standing.canAffordNextMonth())
             .setMonthsRemaining(standing.monthsRemaining())
             .setOwed(standing.owedCents())

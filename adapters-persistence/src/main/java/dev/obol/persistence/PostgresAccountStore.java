@@ -2,20 +2,14 @@ package dev.obol.persistence;
 
 import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
-import dev.obol.domain.model.EntryKind;
 import dev.obol.domain.model.Grant;
-import dev.obol.domain.model.GrantSource;
-import dev.obol.domain.model.LedgerEntry;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.port.out.LedgerReader;
 import dev.obol.domain.port.out.SeatAccounts;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,15 +46,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
   @Override
   public <T> T inTransaction(
       AccountId accountId, LockMode mode, Prefetch prefetch, Function<AccountSession, T> work) {
-    return Transactions.inTransaction(
-        dataSource,
-        "transaction on account " + accountId,
-        connection -> {
-          PostgresSession session = PostgresSession.open(connection, accountId, mode, prefetch, actingKeyId.get());
-          T result = work.apply(session);
-          session.flush();
-          return result;
-        });
+    return Transactions.inAccountTransaction(dataSource, accountId, mode, prefetch, actingKeyId.get(), work);
   }
 
   // ---- LedgerReader ----------------------------------------------------------------------------------------------
@@ -68,26 +54,20 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
   @Override
   public Optional<Account> findAccount(AccountId accountId) {
     return query(
-        "SELECT account_id, status, created_at FROM accounts WHERE account_id = ?",
+        AccountRows.ACCOUNT_COLUMNS + " WHERE account_id = ?",
         statement -> statement.setString(1, accountId.value()),
-        rows -> rows.next() ? Optional.of(account(rows)) : Optional.empty());
+        rows -> rows.next() ? Optional.of(AccountRows.account(rows)) : Optional.empty());
   }
 
   @Override
   public List<Grant> openGrants(AccountId accountId, Asset asset) {
     return query(
-        PostgresSession.GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND remaining > 0",
+        AccountRows.GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND remaining > 0",
         statement -> {
           statement.setString(1, accountId.value());
           statement.setString(2, asset.name());
         },
-        rows -> {
-          List<Grant> grants = new ArrayList<>();
-          while (rows.next()) {
-            grants.add(grant(rows));
-          }
-          return grants;
-        });
+        AccountRows::grants);
   }
 
   @Override
@@ -115,7 +95,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
         rows -> {
           List<RecordedEntry> entries = new ArrayList<>();
           while (rows.next()) {
-            entries.add(new RecordedEntry(rows.getLong("entry_id"), entry(rows), rows.getString("key_id")));
+            entries.add(new RecordedEntry(rows.getLong("entry_id"), AccountRows.entry(rows), rows.getString("key_id")));
           }
           return entries;
         });
@@ -222,45 +202,6 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
           }
           return reports;
         });
-  }
-
-  // ---- mapping ---------------------------------------------------------------------------------------------------
-
-  static Account account(ResultSet rows) throws SQLException {
-    return new Account(
-        AccountId.of(rows.getString("account_id")),
-        AccountStatus.valueOf(rows.getString("status")),
-        Jdbc.getInstant(rows, "created_at"));
-  }
-
-  static Grant grant(ResultSet rows) throws SQLException {
-    return new Grant(
-        rows.getString("grant_id"),
-        AccountId.of(rows.getString("account_id")),
-        Asset.valueOf(rows.getString("asset")),
-        GrantSource.valueOf(rows.getString("source")),
-        rows.getLong("amount"),
-        rows.getLong("remaining"),
-        rows.getInt("priority"),
-        Jdbc.getInstant(rows, "expires_at"),
-        rows.getString("reference"),
-        rows.getString("reason"),
-        Jdbc.getInstant(rows, "created_at"));
-  }
-
-  static LedgerEntry entry(ResultSet rows) throws SQLException {
-    return new LedgerEntry(
-        AccountId.of(rows.getString("account_id")),
-        Asset.valueOf(rows.getString("asset")),
-        rows.getString("grant_id"),
-        EntryKind.valueOf(rows.getString("kind")),
-        rows.getLong("amount"),
-        rows.getLong("balance_after"),
-        rows.getString("feature"),
-        rows.getString("reason"),
-        rows.getString("request_id"),
-        rows.getString("operation_id"),
-        Jdbc.getInstant(rows, "created_at"));
   }
 
   // ---- seat fees and standing ------------------------------------------------------------------------------------

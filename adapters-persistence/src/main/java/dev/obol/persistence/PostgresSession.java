@@ -6,12 +6,10 @@ import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
 import dev.obol.domain.model.ChargePeriod;
 import dev.obol.domain.model.Grant;
-import dev.obol.domain.model.LedgerEntry;
 import dev.obol.domain.model.Notification;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RequestId;
 import dev.obol.domain.model.SeatCharge;
-import dev.obol.domain.model.SeatCount;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
 import dev.obol.domain.port.out.AccountSession;
@@ -23,31 +21,51 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** One locked account inside one open transaction. Not thread-safe; lives as long as the transaction. */
 final class PostgresSession implements AccountSession {
-
-  static final String GRANT_COLUMNS =
-      "SELECT account_id, grant_id, asset, source, amount, remaining, priority, expires_at, reference, reason,"
-          + " created_at FROM grants";
 
   private final Connection connection;
   private final AccountId accountId;
   private Account account;
   private final PendingWrites pending;
   private Prefetched prefetched;
+  private final PostgresSeats seats;
 
   private PostgresSession(Connection connection, AccountId accountId, Account account, String keyId) {
     this.pending = new PendingWrites(accountId, keyId);
     this.connection = connection;
     this.accountId = accountId;
     this.account = account;
+    this.seats = new PostgresSeats(this::prepare, accountId);
+  }
+
+  /**
+   * The one way a unit of work on an account runs, inside a transaction already open on {@code connection}: open the
+   * session (taking the lock), run the work, send the writes it held back. The caller commits (see
+   * {@link Transactions#inAccountTransaction}, which is this in a transaction of its own).
+   *
+   * @param prefetch null: nothing read ahead
+   * @param keyId the API key whose call this serves, stamped on what it writes; null: Obol itself
+   */
+  static <T> T inOpenTransaction(
+      Connection connection,
+      AccountId accountId,
+      LockMode mode,
+      Prefetch prefetch,
+      String keyId,
+      Function<? super PostgresSession, ? extends T> work)
+      throws SQLException {
+    PostgresSession session = open(connection, accountId, mode, prefetch, keyId);
+    T result = work.apply(session);
+    session.flush();
+    return result;
   }
 
   /**
@@ -76,7 +94,7 @@ final class PostgresSession implements AccountSession {
           "INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES (?, 'ACTIVE', now(), now())"
               + " ON CONFLICT (account_id) DO NOTHING; ");
     }
-    sql.append("SELECT account_id, status, created_at FROM accounts WHERE account_id = ? FOR NO KEY UPDATE");
+    sql.append(AccountRows.ACCOUNT_COLUMNS).append(" WHERE account_id = ? FOR NO KEY UPDATE");
     if (prefetch != null) {
       sql.append("; ").append(REQUEST_SQL).append("; ").append(OPEN_GRANTS_SQL);
     }
@@ -102,19 +120,19 @@ final class PostgresSession implements AccountSession {
       }
       Account account;
       try (ResultSet rows = statement.getResultSet()) {
-        account = rows.next() ? PostgresAccountStore.account(rows) : null;
+        account = rows.next() ? AccountRows.account(rows) : null;
       }
       PostgresSession session = new PostgresSession(connection, accountId, account, keyId);
       if (prefetch != null) {
         statement.getMoreResults();
         Optional<StoredRequest> request;
         try (ResultSet rows = statement.getResultSet()) {
-          request = storedRequest(rows);
+          request = AccountRows.storedRequest(rows);
         }
         statement.getMoreResults();
         List<Grant> grants;
         try (ResultSet rows = statement.getResultSet()) {
-          grants = grants(rows);
+          grants = AccountRows.grants(rows);
         }
         session.prefetched = new Prefetched(prefetch, request, grants);
       }
@@ -137,28 +155,10 @@ final class PostgresSession implements AccountSession {
     }
   }
 
-  private static final String REQUEST_SQL =
-      "SELECT operation, fingerprint, result::text FROM request_log WHERE account_id = ? AND request_id = ?";
+  private static final String REQUEST_SQL = AccountRows.REQUEST_COLUMNS + " WHERE account_id = ? AND request_id = ?";
 
   private static final String OPEN_GRANTS_SQL =
-      GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND (remaining > 0 OR grant_id = ANY (?))";
-
-  private static Optional<StoredRequest> storedRequest(ResultSet rows) throws SQLException {
-    if (!rows.next()) {
-      return Optional.empty();
-    }
-    Operation operation = Operation.valueOf(rows.getString(1));
-    return Optional.of(
-        new StoredRequest(operation, rows.getString(2), JsonCodec.read(rows.getString(3), operation.resultType())));
-  }
-
-  private static List<Grant> grants(ResultSet rows) throws SQLException {
-    List<Grant> grants = new ArrayList<>();
-    while (rows.next()) {
-      grants.add(PostgresAccountStore.grant(rows));
-    }
-    return grants;
-  }
+      AccountRows.GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND (remaining > 0 OR grant_id = ANY (?))";
 
   @Override
   public Optional<Account> account() {
@@ -175,7 +175,7 @@ final class PostgresSession implements AccountSession {
       statement.setString(1, accountId.value());
       statement.setString(2, requestId.value());
       try (ResultSet rows = statement.executeQuery()) {
-        return storedRequest(rows);
+        return AccountRows.storedRequest(rows);
       }
     } catch (SQLException e) {
       throw failed("findRequest", e);
@@ -201,7 +201,7 @@ final class PostgresSession implements AccountSession {
       statement.setString(2, asset.name());
       statement.setArray(3, connection.createArrayOf("text", alsoGrantIds.toArray()));
       try (ResultSet rows = statement.executeQuery()) {
-        return new Wallet(accountId, asset, grants(rows));
+        return new Wallet(accountId, asset, AccountRows.grants(rows));
       }
     } catch (SQLException e) {
       throw failed("loadWallet", e);
@@ -243,25 +243,11 @@ final class PostgresSession implements AccountSession {
   @Override
   public Optional<DebitRecord> findDebit(String debitId) {
     try (PreparedStatement statement =
-        prepare(
-            "SELECT debit_id, asset, feature, amount, metadata::text, request_id, created_at FROM debits"
-                + " WHERE account_id = ? AND debit_id = ?")) {
+        prepare(AccountRows.DEBIT_COLUMNS + " WHERE account_id = ? AND debit_id = ?")) {
       statement.setString(1, accountId.value());
       statement.setString(2, debitId);
       try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new DebitRecord(
-                rows.getString("debit_id"),
-                accountId,
-                Asset.valueOf(rows.getString("asset")),
-                rows.getString("feature"),
-                rows.getLong("amount"),
-                JsonCodec.readMap(rows.getString("metadata")),
-                RequestId.of(rows.getString("request_id")),
-                Jdbc.getInstant(rows, "created_at")));
+        return rows.next() ? Optional.of(AccountRows.debit(rows, accountId)) : Optional.empty();
       }
     } catch (SQLException e) {
       throw failed("findDebit", e);
@@ -289,52 +275,6 @@ final class PostgresSession implements AccountSession {
     }
   }
 
-  // ---- seat fees and standing
-
-  @Override
-  public SeatPlan seatPlan() {
-    try (PreparedStatement statement =
-        prepare(
-            "SELECT seat_count, low_balance_alerted, low_balance_notified_in, status_reason FROM seat_plans"
-                + " WHERE account_id = ?")) {
-      statement.setString(1, accountId.value());
-      try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return SeatPlan.NONE;
-        }
-        String notifiedIn = rows.getString(3);
-        return new SeatPlan(
-            SeatCount.of(rows.getLong(1)),
-            rows.getBoolean(2),
-            notifiedIn == null ? null : ChargePeriod.parse(notifiedIn),
-            rows.getString(4));
-      }
-    } catch (SQLException e) {
-      throw failed("seatPlan", e);
-    }
-  }
-
-  @Override
-  public void saveSeatPlan(SeatPlan plan) {
-    try (PreparedStatement statement =
-        prepare(
-            "INSERT INTO seat_plans (account_id, seat_count, low_balance_alerted, low_balance_notified_in,"
-                + " status_reason, updated_at) VALUES (?, ?, ?, ?, ?, now())"
-                + " ON CONFLICT (account_id) DO UPDATE SET seat_count = excluded.seat_count,"
-                + " low_balance_alerted = excluded.low_balance_alerted,"
-                + " low_balance_notified_in = excluded.low_balance_notified_in,"
-                + " status_reason = excluded.status_reason, updated_at = excluded.updated_at")) {
-      statement.setString(1, accountId.value());
-      statement.setLong(2, plan.seatCount().value());
-      statement.setBoolean(3, plan.lowBalanceAlerted());
-      statement.setString(4, plan.lowBalanceNotifiedIn() == null ? null : plan.lowBalanceNotifiedIn().toString());
-      statement.setString(5, plan.statusReason());
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("saveSeatPlan", e);
-    }
-  }
-
   @Override
   public void setStatus(AccountStatus status) {
     try (PreparedStatement statement =
@@ -350,86 +290,41 @@ final class PostgresSession implements AccountSession {
     }
   }
 
-  private static final String SEAT_CHARGE_COLUMNS =
-      "SELECT period, charge_id, seat_count, fee, outcome, charged_at, paid_at FROM seat_charges WHERE account_id = ?";
+  // ---- seat plans and charges: the SQL is PostgresSeats'
+
+  @Override
+  public SeatPlan seatPlan() {
+    return seats.seatPlan();
+  }
+
+  @Override
+  public void saveSeatPlan(SeatPlan plan) {
+    seats.saveSeatPlan(plan);
+  }
 
   @Override
   public Optional<SeatCharge> findSeatCharge(ChargePeriod period) {
-    List<SeatCharge> charges = seatCharges(" AND period = ?", period.toString());
-    return charges.stream().findFirst();
+    return seats.findSeatCharge(period);
   }
 
   @Override
   public Optional<SeatCharge> lastSeatCharge() {
-    return seatCharges(" ORDER BY period DESC LIMIT 1", null).stream().findFirst();
+    return seats.lastSeatCharge();
   }
 
   @Override
   public List<SeatCharge> owedSeatCharges() {
-    return seatCharges(" AND paid_at IS NULL ORDER BY period", null);
-  }
-
-  private List<SeatCharge> seatCharges(String condition, String period) {
-    try (PreparedStatement statement = prepare(SEAT_CHARGE_COLUMNS + condition)) {
-      statement.setString(1, accountId.value());
-      if (period != null) {
-        statement.setString(2, period);
-      }
-      List<SeatCharge> charges = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          charges.add(
-              new SeatCharge(
-                  accountId,
-                  ChargePeriod.parse(rows.getString("period")),
-                  rows.getString("charge_id"),
-                  SeatCount.of(rows.getLong("seat_count")),
-                  rows.getLong("fee"),
-                  SeatCharge.Outcome.valueOf(rows.getString("outcome")),
-                  Jdbc.getInstant(rows, "charged_at"),
-                  Jdbc.getInstant(rows, "paid_at")));
-        }
-      }
-      return charges;
-    } catch (SQLException e) {
-      throw failed("seatCharges", e);
-    }
+    return seats.owedSeatCharges();
   }
 
   @Override
   public void saveSeatCharge(SeatCharge charge) {
-    try (PreparedStatement statement =
-        prepare(
-            "INSERT INTO seat_charges (account_id, period, charge_id, seat_count, fee, outcome, charged_at, paid_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      statement.setString(1, accountId.value());
-      statement.setString(2, charge.period().toString());
-      statement.setString(3, charge.chargeId());
-      statement.setLong(4, charge.seatCount().value());
-      statement.setLong(5, charge.feeCents());
-      statement.setString(6, charge.outcome().name());
-      Jdbc.setInstant(statement, 7, charge.chargedAt());
-      Jdbc.setInstant(statement, 8, charge.paidAt());
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("saveSeatCharge", e);
-    }
+    seats.saveSeatCharge(charge);
   }
 
   @Override
   public void markSeatChargePaid(ChargePeriod period, Instant paidAt) {
-    try (PreparedStatement statement =
-        prepare(
-            "UPDATE seat_charges SET paid_at = ? WHERE account_id = ? AND period = ? AND paid_at IS NULL")) {
-      Jdbc.setInstant(statement, 1, paidAt);
-      statement.setString(2, accountId.value());
-      statement.setString(3, period.toString());
-      if (statement.executeUpdate() != 1) {
-        throw new IllegalStateException("no owed seat charge " + period + " on account " + accountId);
-      }
-    } catch (SQLException e) {
-      throw failed("markSeatChargePaid", e);
-    }
+    seats.markSeatChargePaid(period, paidAt);
   }
 
   @Override

@@ -1,9 +1,13 @@
 package dev.obol.persistence;
 
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.AccountStore.Prefetch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -55,6 +59,26 @@ final class Transactions {
       }
       // loop: the whole unit of work runs again from a clean state
     }
+  }
+
+  /**
+   * A unit of work on one locked account in a transaction of its own: open, work, flush, commit (every account
+   * transaction takes this path; {@link PostgresSession#inOpenTransaction} when it shares a transaction).
+   *
+   * @param prefetch null: nothing read ahead
+   * @param keyId the API key whose call this serves, stamped on what it writes; null: Obol itself
+   */
+  static <T> T inAccountTransaction(
+      DataSource dataSource,
+      AccountId accountId,
+      LockMode mode,
+      Prefetch prefetch,
+      String keyId,
+      Function<? super PostgresSession, ? extends T> work) {
+    return inTransaction(
+        dataSource,
+        "transaction on account " + accountId,
+        connection -> PostgresSession.inOpenTransaction(connection, accountId, mode, prefetch, keyId, work));
   }
 
   static <T> T query(DataSource dataSource, String sql, Binder binder, Reader<T> reader) {

@@ -106,7 +106,7 @@ public class WalletFactory {
     return new WalletGrpcEndpoint(wallets);
   }
 
-  /** Each use case is wired by its own factory (PaymentFactory, SeatFeeFactory). */
+  /** Each use case is wired by its own factory (PaymentFactory, AccountFactory). */
   @Singleton
   @Named("account")
   BindableService accountEndpoint(PaymentUseCases payments, AccountUseCases accounts) {

@@ -10,6 +10,11 @@ import java.util.TreeMap;
 /**
  * A digest of a request's payload, stored with its request id: a retry must carry the same payload to get the first
  * answer back (AIP-155). Each part is length-prefixed so that ("ab","c") and ("a","bc") differ; maps are sorted.
+ *
+ * <p>The digest outlives a deploy (a retry may arrive after one), so parts must be plain values whose text never
+ * changes with the code: strings, numbers, enum constants (by name), instants and maps of strings. A record's
+ * {@code toString()} is not such a value: renaming one of its fields would turn every retry in flight into a
+ * conflict. Callers take the fields out themselves ({@code accountId.value()}, not {@code accountId}).
  */
 public final class Fingerprint {
 
@@ -42,6 +47,9 @@ public final class Fingerprint {
         text.append(key.length()).append(':').append(key).append(value.length()).append(':').append(value);
       }
       return text.append('}').toString();
+    }
+    if (part instanceof Enum<?> constant) {
+      return constant.name();
     }
     return part.toString();
   }

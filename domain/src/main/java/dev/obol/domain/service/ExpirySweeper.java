@@ -7,6 +7,7 @@ import dev.obol.domain.model.Wallet;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.LedgerReader;
+import dev.obol.domain.port.out.Wallets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,14 +54,18 @@ public final class ExpirySweeper {
         accountId,
         LockMode.EXISTING,
         session -> {
-          for (Asset asset : Asset.values()) {
-            Wallet wallet = session.loadWallet(asset, Set.of());
-            wallet.expireDue(now, EntryContext.of(null, null, now));
-            if (wallet.hasChanges()) {
-              session.save(wallet);
-            }
-          }
+          expireDue(session, now);
           return null;
         });
+  }
+
+  private static void expireDue(Wallets wallets, Instant now) {
+    for (Asset asset : Asset.values()) {
+      Wallet wallet = wallets.loadWallet(asset, Set.of());
+      wallet.expireDue(now, EntryContext.of(null, null, now));
+      if (wallet.hasChanges()) {
+        wallets.save(wallet);
+      }
+    }
   }
 }

@@ -186,10 +186,10 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
    * Flags the account when its EUR balance no longer covers what is owed plus the next monthly fee, and announces it
    * at most once per period (a reminder in a later period while it stays low); clears the flag once covered.
    */
-  void evaluateLowBalance(AccountSession session, long balance, Instant now) {
+  void evaluateLowBalance(AccountSession session, long balanceCents, Instant now) {
     SeatPlan plan = session.seatPlan();
     long feeCents = formula.feeCents(plan.seatCount());
-    boolean low = feeCents > 0 && balance < Math.addExact(owedCents(session.owedSeatCharges()), feeCents);
+    boolean low = feeCents > 0 && balanceCents < Math.addExact(owedCents(session.owedSeatCharges()), feeCents);
     ChargePeriod current = ChargePeriod.containing(now);
     if (low) {
       boolean notifiedThisPeriod = current.equals(plan.lowBalanceNotifiedIn());
@@ -202,7 +202,7 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
             session,
             NotificationType.BALANCE_LOW,
             now,
-            data("balance", balance, "monthly_fee", feeCents, "period", current.toString()));
+            data("balance", balanceCents, "monthly_fee", feeCents, "period", current.toString()));
       }
     } else if (plan.lowBalanceAlerted()) {
       session.saveSeatPlan(plan.withLowBalanceAlert(false, plan.lowBalanceNotifiedIn()));
@@ -228,7 +228,7 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
       AccountSession session,
       NotificationType type,
       SeatCharge charge,
-      long balance,
+      long balanceCents,
       long owedCents,
       boolean collectedLate,
       Instant now) {
@@ -241,7 +241,7 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
             "period", charge.period().toString(),
             "seat_count", charge.seatCount().value(),
             "fee", charge.feeCents(),
-            "balance", balance,
+            "balance", balanceCents,
             "owed", type == NotificationType.CHARGE_FAILED ? owedCents : null,
             "collected_late", type == NotificationType.CHARGE_SUCCEEDED ? collectedLate : null));
   }

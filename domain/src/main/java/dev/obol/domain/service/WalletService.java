@@ -106,53 +106,57 @@ public final class WalletService implements WalletUseCases {
         command.accountId(),
         LockMode.EXISTING,
         new Prefetch(command.requestId(), charge.asset()),
-        session -> {
-          Optional<Debited> first = replay(session, command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          Optional<Account> account = session.account();
-          if (account.isEmpty()) {
-            return denied(DenialReason.INSUFFICIENT_BALANCE, charge, 0);
-          }
-          Wallet wallet = session.loadWallet(charge.asset(), Set.of());
-          long live = wallet.liveBalanceAt(now);
-          Optional<DenialReason> statusDenial = account.get().status().denialReason();
-          if (statusDenial.isPresent()) {
-            return denied(statusDenial.get(), charge, live);
-          }
-          if (live < charge.amount()) {
-            return denied(DenialReason.INSUFFICIENT_BALANCE, charge, live);
-          }
-          String debitId = ids.newId("dbt");
-          EntryContext context =
-              new EntryContext(charge.feature(), null, command.requestId().value(), debitId, now);
-          wallet.expireDue(now, expiryContext(command.requestId(), now));
-          wallet.debit(charge.amount(), EntryKind.DEBIT, context);
-          for (AfterDebit hook : afterDebit) {
-            hook.afterDebit(session, wallet, now);
-          }
-          Debited debited =
-              new Debited(
-                  debitId,
-                  charge.asset(),
-                  charge.amount(),
-                  wallet.balance(),
-                  lowBalance.isLow(charge.asset(), wallet.balance()));
-          session.save(wallet);
-          session.saveDebit(
-              new DebitRecord(
-                  debitId,
-                  command.accountId(),
-                  charge.asset(),
-                  charge.feature(),
-                  charge.amount(),
-                  command.metadata(),
-                  command.requestId(),
-                  now));
-          session.saveRequest(command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint, debited, now);
-          return debited;
-        });
+        session ->
+            Idempotent.run(
+                session,
+                command.requestId(),
+                Operation.CHECK_AND_DEBIT,
+                fingerprint,
+                now,
+                () -> debit(session, command, charge, now)));
+  }
+
+  /** A debit, or the reason it is denied (a denial is not stored: a retry after a top-up may succeed). */
+  private DebitOutcome debit(AccountSession session, DebitCommand command, Charge charge, Instant now) {
+    Optional<Account> account = session.account();
+    if (account.isEmpty()) {
+      return denied(DenialReason.INSUFFICIENT_BALANCE, charge, 0);
+    }
+    Wallet wallet = session.loadWallet(charge.asset(), Set.of());
+    long live = wallet.liveBalanceAt(now);
+    Optional<DenialReason> statusDenial = account.get().status().denialReason();
+    if (statusDenial.isPresent()) {
+      return denied(statusDenial.get(), charge, live);
+    }
+    if (live < charge.amount()) {
+      return denied(DenialReason.INSUFFICIENT_BALANCE, charge, live);
+    }
+    String debitId = ids.newId("dbt");
+    EntryContext context = new EntryContext(charge.feature(), null, command.requestId().value(), debitId, now);
+    wallet.expireDue(now, expiryContext(command.requestId(), now));
+    wallet.debit(charge.amount(), EntryKind.DEBIT, context);
+    for (AfterDebit hook : afterDebit) {
+      hook.afterDebit(session, wallet, now);
+    }
+    Debited debited =
+        new Debited(
+            debitId,
+            charge.asset(),
+            charge.amount(),
+            wallet.balance(),
+            lowBalance.isLow(charge.asset(), wallet.balance()));
+    session.save(wallet);
+    session.saveDebit(
+        new DebitRecord(
+            debitId,
+            command.accountId(),
+            charge.asset(),
+            charge.feature(),
+            charge.amount(),
+            command.metadata(),
+            command.requestId(),
+            now));
+    return debited;
   }
 
   @Override
@@ -182,15 +186,14 @@ public final class WalletService implements WalletUseCases {
         command.accountId(),
         LockMode.CREATE_IF_MISSING,
         new Prefetch(command.requestId(), command.asset()),
-        session -> {
-          Optional<GrantReceipt> first = replay(session, command.requestId(), Operation.GRANT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          GrantReceipt receipt = grants.write(session, command, now);
-          session.saveRequest(command.requestId(), Operation.GRANT, fingerprint, receipt, now);
-          return receipt;
-        });
+        session ->
+            Idempotent.run(
+                session,
+                command.requestId(),
+                Operation.GRANT,
+                fingerprint,
+                now,
+                () -> grants.write(session, command, now)));
   }
 
   @Override
@@ -200,65 +203,68 @@ public final class WalletService implements WalletUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
-        session -> {
-          Optional<ReversalReceipt> first =
-              replay(session, command.requestId(), Operation.REVERSE_DEBIT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          if (session.account().isEmpty()) {
-            throw accountNotFound(command.accountId());
-          }
-          DebitRecord debit =
-              session
-                  .findDebit(command.debitId())
-                  .orElseThrow(
-                      () ->
-                          new NotFoundException(
-                              "DEBIT_NOT_FOUND", "debit '" + command.debitId() + "' not found on this account"));
-          Map<String, Long> reversible = session.reversibleByGrant(debit.debitId());
-          long left = reversible.values().stream().mapToLong(Long::longValue).sum();
-          if (left == 0) {
-            throw new FailedPreconditionException(
-                "DEBIT_ALREADY_REVERSED", "debit '" + debit.debitId() + "' has been fully reversed");
-          }
-          long amount = command.amount() == 0 ? left : command.amount();
-          if (amount > left) {
-            throw new FailedPreconditionException(
-                "REVERSAL_EXCEEDS_DEBIT",
-                "only " + left + " of debit '" + debit.debitId() + "' can still be reversed");
-          }
-          Wallet wallet = session.loadWallet(debit.asset(), reversible.keySet());
-          EntryContext context =
-              new EntryContext(debit.feature(), command.reason(), command.requestId().value(), debit.debitId(), now);
-          wallet.expireDue(now, expiryContext(command.requestId(), now));
-          // A partial reversal refills the longest-lived grants first: the reverse of the burn order.
-          List<Grant> sources = new ArrayList<>();
-          for (String grantId : reversible.keySet()) {
-            sources.add(wallet.grant(grantId));
-          }
-          sources.sort(Grant.BURN_ORDER.reversed());
-          long toGive = amount;
-          for (Grant source : sources) {
-            long give = Math.min(toGive, reversible.get(source.grantId()));
-            if (give > 0) {
-              wallet.restore(source.grantId(), give, EntryKind.REVERSAL, context);
-              toGive -= give;
-            }
-          }
-          // What went back to a grant that has expired since expires with it (net zero, but explained).
-          wallet.expireDue(now, expiryContext(command.requestId(), now));
-          ReversalReceipt receipt = new ReversalReceipt(amount, wallet.balance());
-          session.save(wallet);
-          session.saveRequest(command.requestId(), Operation.REVERSE_DEBIT, fingerprint, receipt, now);
-          return receipt;
-        });
+        session ->
+            Idempotent.run(
+                session,
+                command.requestId(),
+                Operation.REVERSE_DEBIT,
+                fingerprint,
+                now,
+                () -> reverse(session, command, now)));
+  }
+
+  private ReversalReceipt reverse(AccountSession session, ReverseDebitCommand command, Instant now) {
+    if (session.account().isEmpty()) {
+      throw Accounts.notFound(command.accountId());
+    }
+    DebitRecord debit =
+        session
+            .findDebit(command.debitId())
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "DEBIT_NOT_FOUND", "debit '" + command.debitId() + "' not found on this account"));
+    Map<String, Long> reversible = session.reversibleByGrant(debit.debitId());
+    long left = reversible.values().stream().mapToLong(Long::longValue).sum();
+    if (left == 0) {
+      throw new FailedPreconditionException(
+          "DEBIT_ALREADY_REVERSED", "debit '" + debit.debitId() + "' has been fully reversed");
+    }
+    long amount = command.amount() == 0 ? left : command.amount();
+    if (amount > left) {
+      throw new FailedPreconditionException(
+          "REVERSAL_EXCEEDS_DEBIT",
+          "only " + left + " of debit '" + debit.debitId() + "' can still be reversed");
+    }
+    Wallet wallet = session.loadWallet(debit.asset(), reversible.keySet());
+    EntryContext context =
+        new EntryContext(debit.feature(), command.reason(), command.requestId().value(), debit.debitId(), now);
+    wallet.expireDue(now, expiryContext(command.requestId(), now));
+    // A partial reversal refills the longest-lived grants first: the reverse of the burn order.
+    List<Grant> sources = new ArrayList<>();
+    for (String grantId : reversible.keySet()) {
+      sources.add(wallet.grant(grantId));
+    }
+    sources.sort(Grant.BURN_ORDER.reversed());
+    long toGive = amount;
+    for (Grant source : sources) {
+      long give = Math.min(toGive, reversible.get(source.grantId()));
+      if (give > 0) {
+        wallet.restore(source.grantId(), give, EntryKind.REVERSAL, context);
+        toGive -= give;
+      }
+    }
+    // What went back to a grant that has expired since expires with it (net zero, but explained).
+    wallet.expireDue(now, expiryContext(command.requestId(), now));
+    ReversalReceipt receipt = new ReversalReceipt(amount, wallet.balance());
+    session.save(wallet);
+    return receipt;
   }
 
   @Override
   public List<WalletView> balances(AccountId accountId, Asset asset) {
     if (reader.findAccount(accountId).isEmpty()) {
-      throw accountNotFound(accountId);
+      throw Accounts.notFound(accountId);
     }
     Instant now = now();
     List<Asset> assets = asset == null ? List.of(Asset.values()) : List.of(asset);
@@ -281,7 +287,7 @@ public final class WalletService implements WalletUseCases {
   @Override
   public LedgerPage ledger(LedgerQuery query) {
     if (reader.findAccount(query.accountId()).isEmpty()) {
-      throw accountNotFound(query.accountId());
+      throw Accounts.notFound(query.accountId());
     }
     int size = query.effectivePageSize();
     List<RecordedEntry> rows =
@@ -313,28 +319,5 @@ public final class WalletService implements WalletUseCases {
   private Instant now() {
     // PostgreSQL keeps microseconds; comparing at the stored precision keeps expiry decisions repeatable.
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  static NotFoundException accountNotFound(AccountId accountId) {
-    return new NotFoundException("ACCOUNT_NOT_FOUND", "account '" + accountId + "' not found");
-  }
-
-  /**
-   * The first answer to this request id, if it was already handled: the same payload gets it back unchanged; another
-   * payload (or another operation) under the same id is a conflict.
-   */
-  static <T> Optional<T> replay(
-      AccountSession session, RequestId requestId, Operation operation, String fingerprint) {
-    return session
-        .findRequest(requestId)
-        .map(
-            stored -> {
-              if (stored.operation() != operation || !stored.fingerprint().equals(fingerprint)) {
-                throw FailedPreconditionException.requestIdConflict(requestId.value());
-              }
-              @SuppressWarnings("unchecked")
-              T result = (T) operation.resultType().cast(stored.result());
-              return result;
-            });
   }
 }

@@ -45,4 +45,9 @@ class FingerprintTest {
     assertThat(Fingerprint.of(Map.of("a", "1, b=2"))).isNotEqualTo(Fingerprint.of(Map.of("a", "1", "b", "2")));
     assertThat(Fingerprint.of(Map.of("a=b", "c"))).isNotEqualTo(Fingerprint.of(Map.of("a", "b=c")));
   }
+
+  @Test
+  void an_enum_constant_counts_by_its_name() {
+    assertThat(Fingerprint.of(Asset.EUR)).isEqualTo(Fingerprint.of("EUR"));
+  }
 }

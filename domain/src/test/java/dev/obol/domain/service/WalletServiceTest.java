@@ -130,7 +130,7 @@ class WalletServiceTest {
   void a_debit_by_amount_takes_from_the_named_asset_only() {
     grant(ALICE, 500, GrantSource.PURCHASE, null, "buy-1");
     service.grant(
-        new GrantCommand(ALICE, Asset.EUR, 2500, GrantSource.TOP_UP, null, null, "cs_1", null, RequestId.of("top-1")));
+        GrantCommand.of(ALICE, Asset.EUR, 2500, GrantSource.TOP_UP, null, RequestId.of("top-1")).withReference("cs_1"));
 
     DebitOutcome outcome = debitAmount(Asset.EUR, 500, "fee-1");
 
@@ -610,7 +610,7 @@ class WalletServiceTest {
   void an_explicit_priority_overrides_the_sources_default() {
     grant(ALICE, 100, GrantSource.SUBSCRIPTION_QUOTA, START.plus(Duration.ofDays(30)), "quota-1");
     service.grant(
-        new GrantCommand(ALICE, Asset.TOKEN, 100, GrantSource.PROMO, 1, null, null, null, RequestId.of("promo-1")));
+        GrantCommand.of(ALICE, Asset.TOKEN, 100, GrantSource.PROMO, null, RequestId.of("promo-1")).withPriority(1));
 
     debit(ALICE, "image", "use-1", Map.of());
 
@@ -656,7 +656,7 @@ class WalletServiceTest {
 
   GrantReceipt grant(AccountId account, long amount, GrantSource source, Instant expiresAt, String requestId) {
     return service.grant(
-        new GrantCommand(account, Asset.TOKEN, amount, source, null, expiresAt, null, "test", RequestId.of(requestId)));
+        GrantCommand.of(account, Asset.TOKEN, amount, source, "test", RequestId.of(requestId)).withExpiry(expiresAt));
   }
 
   DebitOutcome debit(AccountId account, String feature, String requestId, Map<String, String> metadata) {

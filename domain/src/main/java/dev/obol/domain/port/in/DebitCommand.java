@@ -21,7 +21,19 @@ public record DebitCommand(
   }
 
   public String fingerprint() {
-    return Fingerprint.of("debit", accountId, pricing, metadata);
+    return Fingerprint.of("debit", accountId.value(), pricingText(pricing), metadata);
+  }
+
+  /**
+   * The text the first release fingerprinted (then a record's {@code toString()}), written out so that renaming a
+   * field of {@link Pricing} cannot change it.
+   */
+  static String pricingText(Pricing pricing) {
+    if (pricing instanceof Pricing.ByFeature f) {
+      return "ByFeature[feature=" + f.feature() + ", quantity=" + f.quantity() + "]";
+    }
+    Pricing.ByAmount a = (Pricing.ByAmount) pricing;
+    return "ByAmount[asset=" + a.asset().name() + ", amount=" + a.amount() + "]";
   }
 
   static Map<String, String> validMetadata(Map<String, String> metadata) {

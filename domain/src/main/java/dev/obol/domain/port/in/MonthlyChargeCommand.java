@@ -1,5 +1,7 @@
 package dev.obol.domain.port.in;
 
+import dev.obol.domain.model.ChargePeriod;
+import dev.obol.domain.model.Fingerprint;
 import dev.obol.domain.model.RequestId;
 import dev.obol.domain.model.Validate;
 import java.time.Instant;
@@ -9,5 +11,10 @@ public record MonthlyChargeCommand(Instant asOf, RequestId requestId) {
 
   public MonthlyChargeCommand {
     Validate.required("request_id", requestId);
+  }
+
+  /** Of the run for {@code period} (the period, not {@link #asOf}: two instants in one month are the same run). */
+  public static String fingerprint(ChargePeriod period) {
+    return Fingerprint.of("monthly_charge", period.month().toString());
   }
 }

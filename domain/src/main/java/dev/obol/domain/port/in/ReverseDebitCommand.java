@@ -19,6 +19,6 @@ public record ReverseDebitCommand(
   }
 
   public String fingerprint() {
-    return Fingerprint.of("reverse", accountId, debitId, amount, reason);
+    return Fingerprint.of("reverse", accountId.value(), debitId, amount, reason);
   }
 }

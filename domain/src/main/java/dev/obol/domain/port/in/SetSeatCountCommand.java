@@ -15,6 +15,6 @@ public record SetSeatCountCommand(AccountId accountId, SeatCount seatCount, Requ
   }
 
   public String fingerprint() {
-    return Fingerprint.of("set_seat_count", accountId, seatCount.value());
+    return Fingerprint.of("set_seat_count", accountId.value(), seatCount.value());
   }
 }

@@ -14,7 +14,15 @@ public record StatusChangeCommand(AccountId accountId, String reason, RequestId 
     Validate.required("request_id", requestId);
   }
 
-  public String fingerprint(String operation) {
-    return Fingerprint.of(operation, accountId, reason);
+  public String suspendFingerprint() {
+    return fingerprint("suspend");
+  }
+
+  public String reinstateFingerprint() {
+    return fingerprint("reinstate");
+  }
+
+  private String fingerprint(String operation) {
+    return Fingerprint.of(operation, accountId.value(), reason);
   }
 }

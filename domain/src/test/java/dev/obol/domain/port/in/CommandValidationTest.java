@@ -53,6 +53,20 @@ class CommandValidationTest {
   }
 
   @Test
+  void the_short_factory_and_its_withers_build_the_canonical_command() {
+    java.time.Instant expiry = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    assertThat(GrantCommand.of(ALICE, Asset.TOKEN, 5, GrantSource.PURCHASE, "why", REQUEST))
+        .isEqualTo(new GrantCommand(ALICE, Asset.TOKEN, 5, GrantSource.PURCHASE, null, null, null, "why", REQUEST));
+    assertThat(
+            GrantCommand.of(ALICE, Asset.TOKEN, 5, GrantSource.PURCHASE, "why", REQUEST)
+                .withPriority(3)
+                .withExpiry(expiry)
+                .withReference("cs_1"))
+        .isEqualTo(new GrantCommand(ALICE, Asset.TOKEN, 5, GrantSource.PURCHASE, 3, expiry, "cs_1", "why", REQUEST));
+    assertInvalidArgument(() -> grant(5, null, null).withPriority(-1), "priority", "PRIORITY_NEGATIVE");
+  }
+
+  @Test
   void the_default_priority_and_an_explicit_equal_one_are_the_same_grant() {
     assertThat(grant(5, null, null).fingerprint()).isEqualTo(grant(5, 100, null).fingerprint());
     assertThat(grant(5, null, null).fingerprint()).isNotEqualTo(grant(6, null, null).fingerprint());

@@ -26,7 +26,6 @@ import dev.obol.domain.port.in.SetSeatCountCommand;
 import dev.obol.domain.port.in.Standing;
 import dev.obol.domain.port.in.StatusChangeCommand;
 import dev.obol.domain.port.in.StatusReceipt;
-import dev.obol.domain.model.Fingerprint;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.AccountStore.LockMode;
@@ -36,14 +35,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * The per-seat use cases. Each write is one transaction on one locked account; the monthly charge walks the accounts
- * with seats and charges each in a transaction of its own (no cross-account transaction, design.md Scale-out).
+ * The account use cases served by obol.v1.AccountService: seat count and the monthly seat fee (its rules are the
+ * {@link SeatFeeLadder}'s), standing, suspend and reinstate. Each write is one transaction on one locked account; the
+ * monthly charge walks the accounts with seats and charges each in a transaction of its own (no cross-account
+ * transaction, design.md Scale-out).
  */
-public final class SeatFeeService implements AccountUseCases {
+public final class AccountService implements AccountUseCases {
 
   /** Accounts per page of the charge run's work list. */
   public static final int BATCH_SIZE = 500;
@@ -68,7 +68,7 @@ public final class SeatFeeService implements AccountUseCases {
     void chargeFailed(AccountId accountId, ChargePeriod period, RuntimeException error);
   }
 
-  public SeatFeeService(
+  public AccountService(
       AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock, ChargeErrorListener errors) {
     this.store = store;
     this.seatAccounts = seatAccounts;
@@ -77,7 +77,7 @@ public final class SeatFeeService implements AccountUseCases {
     this.errors = errors;
   }
 
-  public SeatFeeService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
+  public AccountService(AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock) {
     this(store, seatAccounts, ladder, clock, (accountId, period, error) -> {});
   }
 
@@ -90,20 +90,20 @@ public final class SeatFeeService implements AccountUseCases {
     return store.inTransaction(
         command.accountId(),
         LockMode.CREATE_IF_MISSING,
-        session -> {
-          Optional<SeatCountReceipt> first =
-              WalletService.replay(session, command.requestId(), Operation.SET_SEAT_COUNT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
-          Wallet wallet = eurWallet(session, command.requestId().value(), now);
-          ladder.evaluateLowBalance(session, wallet.balance(), now);
-          session.save(wallet);
-          SeatCountReceipt receipt = new SeatCountReceipt(command.seatCount().value(), feeCents);
-          session.saveRequest(command.requestId(), Operation.SET_SEAT_COUNT, fingerprint, receipt, now);
-          return receipt;
-        });
+        session ->
+            Idempotent.run(
+                session,
+                command.requestId(),
+                Operation.SET_SEAT_COUNT,
+                fingerprint,
+                now,
+                () -> {
+                  session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
+                  Wallet wallet = eurWallet(session, command.requestId().value(), now);
+                  ladder.evaluateLowBalance(session, wallet.balance(), now);
+                  session.save(wallet);
+                  return new SeatCountReceipt(command.seatCount().value(), feeCents);
+                }));
   }
 
   @Override
@@ -113,19 +113,19 @@ public final class SeatFeeService implements AccountUseCases {
         accountId,
         LockMode.EXISTING,
         session -> {
-          Account account = session.account().orElseThrow(() -> WalletService.accountNotFound(accountId));
+          Account account = session.account().orElseThrow(() -> Accounts.notFound(accountId));
           SeatPlan plan = session.seatPlan();
           long feeCents = ladder.formula().feeCents(plan.seatCount());
-          long balance = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
+          long balanceCents = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
           long owedCents = SeatFeeLadder.owedCents(session.owedSeatCharges());
-          long afterOwed = Math.max(0, balance - owedCents);
+          long afterOwedCents = Math.max(0, balanceCents - owedCents);
           return new Standing(
               account.status(),
               plan.seatCount().value(),
               feeCents,
-              balance,
-              balance >= Math.addExact(owedCents, feeCents),
-              feeCents == 0 ? 0 : afterOwed / feeCents,
+              balanceCents,
+              balanceCents >= Math.addExact(owedCents, feeCents),
+              feeCents == 0 ? 0 : afterOwedCents / feeCents,
               session.lastSeatCharge().map(SeatCharge::chargedAt).orElse(null),
               feeCents == 0 ? null : ChargePeriod.containing(now).next().start(),
               owedCents,
@@ -136,77 +136,79 @@ public final class SeatFeeService implements AccountUseCases {
   @Override
   public StatusReceipt suspend(StatusChangeCommand command) {
     Instant now = now();
-    String fingerprint = command.fingerprint("suspend");
+    String fingerprint = command.suspendFingerprint();
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
-        session -> {
-          Optional<StatusReceipt> first =
-              WalletService.replay(session, command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          Account account =
-              session.account().orElseThrow(() -> WalletService.accountNotFound(command.accountId()));
-          if (account.status() != AccountStatus.SUSPENDED) {
-            session.setStatus(AccountStatus.SUSPENDED);
-            session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
-            ladder.publish(
+        session ->
+            Idempotent.run(
                 session,
-                NotificationType.ACCOUNT_SUSPENDED,
+                command.requestId(),
+                Operation.SUSPEND_ACCOUNT,
+                fingerprint,
                 now,
-                data("status", "SUSPENDED", "previous_status", account.status().name(), "by", "operator",
-                    "reason", command.reason()));
-          }
-          StatusReceipt receipt = new StatusReceipt(AccountStatus.SUSPENDED);
-          session.saveRequest(command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint, receipt, now);
-          return receipt;
-        });
+                () -> suspend(session, command, now)));
   }
 
   @Override
   public StatusReceipt reinstate(StatusChangeCommand command) {
     Instant now = now();
-    String fingerprint = command.fingerprint("reinstate");
+    String fingerprint = command.reinstateFingerprint();
     return store.inTransaction(
         command.accountId(),
         LockMode.EXISTING,
-        session -> {
-          Optional<StatusReceipt> first =
-              WalletService.replay(session, command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
-          Account account =
-              session.account().orElseThrow(() -> WalletService.accountNotFound(command.accountId()));
-          // Reinstating an account that is not suspended changes nothing: the ladder, not an operator, owns
-          // INSUFFICIENT_FUNDS (it ends when what is owed is paid).
-          if (account.status() == AccountStatus.SUSPENDED) {
-            Wallet wallet = eurWallet(session, command.requestId().value(), now);
-            boolean nothingOwed = ladder.collectOwedIfCovered(session, wallet, command.requestId().value(), now);
-            AccountStatus status = nothingOwed ? AccountStatus.ACTIVE : AccountStatus.INSUFFICIENT_FUNDS;
-            session.setStatus(status);
-            session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
-            ladder.publish(
+        session ->
+            Idempotent.run(
                 session,
-                NotificationType.ACCOUNT_REINSTATED,
+                command.requestId(),
+                Operation.REINSTATE_ACCOUNT,
+                fingerprint,
                 now,
-                data("status", status.name(), "previous_status", "SUSPENDED", "by", "operator",
-                    "reason", command.reason()));
-            if (!nothingOwed) {
-              ladder.publish(
-                  session,
-                  NotificationType.ACCOUNT_INSUFFICIENT_FUNDS,
-                  now,
-                  data("owed", SeatFeeLadder.owedCents(session.owedSeatCharges()), "balance", wallet.balance()));
-            }
-            ladder.evaluateLowBalance(session, wallet.balance(), now);
-            session.save(wallet);
-          }
-          StatusReceipt receipt = new StatusReceipt(session.account().orElseThrow().status());
-          session.saveRequest(command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint, receipt, now);
-          return receipt;
-        });
+                () -> reinstate(session, command, now)));
+  }
+
+  private StatusReceipt suspend(AccountSession session, StatusChangeCommand command, Instant now) {
+    Account account = session.account().orElseThrow(() -> Accounts.notFound(command.accountId()));
+    if (account.status() != AccountStatus.SUSPENDED) {
+      session.setStatus(AccountStatus.SUSPENDED);
+      session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
+      ladder.publish(
+          session,
+          NotificationType.ACCOUNT_SUSPENDED,
+          now,
+          data("status", "SUSPENDED", "previous_status", account.status().name(), "by", "operator",
+              "reason", command.reason()));
+    }
+    return new StatusReceipt(AccountStatus.SUSPENDED);
+  }
+
+  private StatusReceipt reinstate(AccountSession session, StatusChangeCommand command, Instant now) {
+    Account account = session.account().orElseThrow(() -> Accounts.notFound(command.accountId()));
+    // Reinstating an account that is not suspended changes nothing: the ladder, not an operator, owns
+    // INSUFFICIENT_FUNDS (it ends when what is owed is paid).
+    if (account.status() == AccountStatus.SUSPENDED) {
+      Wallet wallet = eurWallet(session, command.requestId().value(), now);
+      boolean nothingOwed = ladder.collectOwedIfCovered(session, wallet, command.requestId().value(), now);
+      AccountStatus status = nothingOwed ? AccountStatus.ACTIVE : AccountStatus.INSUFFICIENT_FUNDS;
+      session.setStatus(status);
+      session.saveSeatPlan(session.seatPlan().withStatusReason(command.reason()));
+      ladder.publish(
+          session,
+          NotificationType.ACCOUNT_REINSTATED,
+          now,
+          data("status", status.name(), "previous_status", "SUSPENDED", "by", "operator",
+              "reason", command.reason()));
+      if (!nothingOwed) {
+        ladder.publish(
+            session,
+            NotificationType.ACCOUNT_INSUFFICIENT_FUNDS,
+            now,
+            data("owed", SeatFeeLadder.owedCents(session.owedSeatCharges()), "balance", wallet.balance()));
+      }
+      ladder.evaluateLowBalance(session, wallet.balance(), now);
+      session.save(wallet);
+    }
+    return new StatusReceipt(session.account().orElseThrow().status());
   }
 
   @Override
@@ -218,7 +220,7 @@ public final class SeatFeeService implements AccountUseCases {
           "as_of", "PERIOD_IN_FUTURE", "as_of must not be in a period after the current one (" + period + ")");
     }
     RequestId runRequestId = runRequestId(command.requestId());
-    String fingerprint = Fingerprint.of("monthly_charge", period);
+    String fingerprint = MonthlyChargeCommand.fingerprint(period);
     long charged = 0;
     long failed = 0;
     long skipped = 0;
@@ -263,17 +265,16 @@ public final class SeatFeeService implements AccountUseCases {
         accountId,
         LockMode.EXISTING,
         session -> {
-          Optional<ChargeOutcome> first =
-              WalletService.replay(session, runRequestId, Operation.MONTHLY_CHARGE, fingerprint);
-          if (first.isPresent()) {
-            return first.get();
-          }
           if (session.account().isEmpty()) {
-            return ChargeOutcome.noFee(0);
+            return ChargeOutcome.noFee(0); // gone since the work list was read; no account, no request log to keep
           }
-          ChargeOutcome outcome = ladder.charge(session, period, runRequestId.value(), now);
-          session.saveRequest(runRequestId, Operation.MONTHLY_CHARGE, fingerprint, outcome, now);
-          return outcome;
+          return Idempotent.run(
+              session,
+              runRequestId,
+              Operation.MONTHLY_CHARGE,
+              fingerprint,
+              now,
+              () -> ladder.charge(session, period, runRequestId.value(), now));
         });
   }
 

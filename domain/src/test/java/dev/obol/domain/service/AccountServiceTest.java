@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class SeatFeeServiceTest {
+class AccountServiceTest {
 
   static final AccountId TEACHER = AccountId.of("teacher");
   static final Instant NOV = Instant.parse("2026-11-01T00:05:00Z");
@@ -65,7 +65,7 @@ class SeatFeeServiceTest {
           clock,
           new GrantWriter(ids, List.of(ladder)),
           List.of(ladder));
-  final SeatFeeService seats = new SeatFeeService(store, store, ladder, clock);
+  final AccountService seats = new AccountService(store, store, ladder, clock);
   int requests;
 
   @AfterEach
@@ -91,7 +91,7 @@ class SeatFeeServiceTest {
     assertThat(fees.get(0).entry().reason()).isEqualTo("seat fee 2026-11 (3 seats)");
     Standing standing = seats.standing(TEACHER);
     assertThat(standing.status()).isEqualTo(AccountStatus.ACTIVE);
-    assertThat(standing.balance()).isEqualTo(1100);
+    assertThat(standing.balanceCents()).isEqualTo(1100);
     assertThat(standing.monthsRemaining()).isEqualTo(1);
     assertThat(standing.canAffordNextMonth()).isTrue();
     assertThat(standing.lastChargeAt()).isEqualTo(NOV);
@@ -130,7 +130,7 @@ class SeatFeeServiceTest {
     assertThat(entries(EntryKind.FEE)).isEmpty();
     Standing standing = seats.standing(TEACHER);
     assertThat(standing.status()).isEqualTo(AccountStatus.INSUFFICIENT_FUNDS);
-    assertThat(standing.balance()).isEqualTo(600);
+    assertThat(standing.balanceCents()).isEqualTo(600);
     assertThat(standing.owedCents()).isEqualTo(700);
     assertThat(standing.canAffordNextMonth()).isFalse();
     assertThat(standing.monthsRemaining()).isZero();
@@ -147,7 +147,7 @@ class SeatFeeServiceTest {
     standing = seats.standing(TEACHER);
     assertThat(standing.status()).isEqualTo(AccountStatus.ACTIVE);
     assertThat(standing.owedCents()).isZero();
-    assertThat(standing.balance()).isEqualTo(1950);
+    assertThat(standing.balanceCents()).isEqualTo(1950);
     // One FEE entry per grant it burned, all of one charge.
     assertThat(entries(EntryKind.FEE).stream().mapToLong(e -> e.entry().amount()).sum()).isEqualTo(-700);
     assertThat(entries(EntryKind.FEE).stream().map(e -> e.entry().operationId()).distinct()).hasSize(1);
@@ -222,7 +222,7 @@ class SeatFeeServiceTest {
       AccountId teacher = AccountId.of("t-" + i);
       teachers.add(teacher);
       wallets.grant(
-          new GrantCommand(teacher, Asset.EUR, 10_000, GrantSource.TOP_UP, null, null, null, null, RequestId.of("g")));
+          GrantCommand.of(teacher, Asset.EUR, 10_000, GrantSource.TOP_UP, null, RequestId.of("g")));
       seats.setSeatCount(new SetSeatCountCommand(teacher, SeatCount.of(2), RequestId.of("s")));
     }
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -259,7 +259,7 @@ class SeatFeeServiceTest {
     for (String id : List.of("a", "b", "c")) {
       AccountId teacher = AccountId.of(id);
       wallets.grant(
-          new GrantCommand(teacher, Asset.EUR, 1000, GrantSource.TOP_UP, null, null, null, null, RequestId.of("g")));
+          GrantCommand.of(teacher, Asset.EUR, 1000, GrantSource.TOP_UP, null, RequestId.of("g")));
       seats.setSeatCount(new SetSeatCountCommand(teacher, SeatCount.of(1), RequestId.of("s")));
     }
     AccountId broken = AccountId.of("b");
@@ -277,8 +277,8 @@ class SeatFeeServiceTest {
             return store.inTransaction(accountId, mode, work);
           }
         };
-    SeatFeeService service =
-        new SeatFeeService(flaky, store, ladder, clock, (accountId, period, error) -> reported.add(accountId));
+    AccountService service =
+        new AccountService(flaky, store, ladder, clock, (accountId, period, error) -> reported.add(accountId));
 
     ChargeRunSummary run = service.runMonthlyCharges(new MonthlyChargeCommand(NOV, RequestId.of("run")));
 
@@ -320,8 +320,7 @@ class SeatFeeServiceTest {
 
   private void topUp(long cents) {
     wallets.grant(
-        new GrantCommand(
-            TEACHER, Asset.EUR, cents, GrantSource.TOP_UP, null, null, null, "top-up", nextRequest()));
+        GrantCommand.of(TEACHER, Asset.EUR, cents, GrantSource.TOP_UP, "top-up", nextRequest()));
   }
 
   private void setSeats(long count) {

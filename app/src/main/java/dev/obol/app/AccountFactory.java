@@ -8,7 +8,7 @@ import dev.obol.domain.port.out.NotificationSender;
 import dev.obol.domain.port.out.Outbox;
 import dev.obol.domain.service.NotificationRelay;
 import dev.obol.domain.service.SeatFeeLadder;
-import dev.obol.domain.service.SeatFeeService;
+import dev.obol.domain.service.AccountService;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.PostgresOutbox;
 import com.zaxxer.hikari.HikariDataSource;
@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /** Wires per-seat plans, standing, the monthly charge and notifications. */
 @Factory
-public class SeatFeeFactory {
+public class AccountFactory {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SeatFeeFactory.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AccountFactory.class);
 
   /** The default plan's formula; the domain takes any plan's, so per-account plans need no domain change. */
   @Singleton
@@ -48,7 +48,7 @@ public class SeatFeeFactory {
 
   @Singleton
   AccountUseCases accountUseCases(PostgresAccountStore store, SeatFeeLadder ladder, Clock clock) {
-    return new SeatFeeService(
+    return new AccountService(
         store,
         store,
         ladder,

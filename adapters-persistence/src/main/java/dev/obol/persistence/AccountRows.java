@@ -1,0 +1,107 @@
+package dev.obol.persistence;
+
+import dev.obol.domain.model.Account;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.AccountStatus;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.EntryKind;
+import dev.obol.domain.model.Grant;
+import dev.obol.domain.model.GrantSource;
+import dev.obol.domain.model.LedgerEntry;
+import dev.obol.domain.model.Operation;
+import dev.obol.domain.model.RequestId;
+import dev.obol.domain.port.out.DebitRecord;
+import dev.obol.domain.port.out.RequestLog.StoredRequest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The account tables' column lists and row mappers, in one place for the locked session and the lock-free reads:
+ * a column added to a table is added here once. The seat tables have theirs in {@link PostgresSeats}.
+ */
+final class AccountRows {
+
+  private AccountRows() {}
+
+  static final String ACCOUNT_COLUMNS = "SELECT account_id, status, created_at FROM accounts";
+
+  static final String GRANT_COLUMNS =
+      "SELECT account_id, grant_id, asset, source, amount, remaining, priority, expires_at, reference, reason,"
+          + " created_at FROM grants";
+
+  static final String DEBIT_COLUMNS =
+      "SELECT debit_id, asset, feature, amount, metadata::text, request_id, created_at FROM debits";
+
+  static final String REQUEST_COLUMNS = "SELECT operation, fingerprint, result::text FROM request_log";
+
+  static Account account(ResultSet rows) throws SQLException {
+    return new Account(
+        AccountId.of(rows.getString("account_id")),
+        AccountStatus.valueOf(rows.getString("status")),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  static Grant grant(ResultSet rows) throws SQLException {
+    return new Grant(
+        rows.getString("grant_id"),
+        AccountId.of(rows.getString("account_id")),
+        Asset.valueOf(rows.getString("asset")),
+        GrantSource.valueOf(rows.getString("source")),
+        rows.getLong("amount"),
+        rows.getLong("remaining"),
+        rows.getInt("priority"),
+        Jdbc.getInstant(rows, "expires_at"),
+        rows.getString("reference"),
+        rows.getString("reason"),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  static List<Grant> grants(ResultSet rows) throws SQLException {
+    List<Grant> grants = new ArrayList<>();
+    while (rows.next()) {
+      grants.add(grant(rows));
+    }
+    return grants;
+  }
+
+  static LedgerEntry entry(ResultSet rows) throws SQLException {
+    return new LedgerEntry(
+        AccountId.of(rows.getString("account_id")),
+        Asset.valueOf(rows.getString("asset")),
+        rows.getString("grant_id"),
+        EntryKind.valueOf(rows.getString("kind")),
+        rows.getLong("amount"),
+        rows.getLong("balance_after"),
+        rows.getString("feature"),
+        rows.getString("reason"),
+        rows.getString("request_id"),
+        rows.getString("operation_id"),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  /** A row of {@link #DEBIT_COLUMNS} (which leave out the account: the caller knows it). */
+  static DebitRecord debit(ResultSet rows, AccountId accountId) throws SQLException {
+    return new DebitRecord(
+        rows.getString("debit_id"),
+        accountId,
+        Asset.valueOf(rows.getString("asset")),
+        rows.getString("feature"),
+        rows.getLong("amount"),
+        JsonCodec.readMap(rows.getString("metadata")),
+        RequestId.of(rows.getString("request_id")),
+        Jdbc.getInstant(rows, "created_at"));
+  }
+
+  /** The row of {@link #REQUEST_COLUMNS}, if any; the stored answer decoded as its operation's type. */
+  static Optional<StoredRequest> storedRequest(ResultSet rows) throws SQLException {
+    if (!rows.next()) {
+      return Optional.empty();
+    }
+    Operation operation = Operation.valueOf(rows.getString(1));
+    return Optional.of(
+        new StoredRequest(operation, rows.getString(2), JsonCodec.read(rows.getString(3), operation.resultType())));
+  }
+}
