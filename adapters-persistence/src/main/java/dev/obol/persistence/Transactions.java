@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * read in its own short autocommit transaction.
  *
  * <p>The transaction is Micronaut's ({@code micronaut-data-tx-jdbc}, bound by {@link TransactionManagerBinding}), so
- * the repositories ({@link ApiKeyRepository}, {@link OutboxRepository}, {@link StripeEventRepository}) called inside
+ * the repositories ({@link ApiKeyRepository}, {@link OutboxRepository}) called inside
  * a unit of work join it, on the same connection. The debit hot path ({@code PostgresSession}, {@code PendingWrites})
  * still writes its own SQL on that connection and does not go through repositories: it sends every write of a debit
  * as one statement, and its round trips per debit are counted (and benchmarked); a repository would send one
