@@ -1,26 +1,29 @@
 package dev.obol.persistence;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import java.util.HashMap;
+import java.util.Map;
 
-/** The connection pool, configured the same way for the service and the tests. */
+/**
+ * The pool's settings as Micronaut configuration ({@code datasources.default.*}, read by micronaut-jdbc-hikari), for
+ * contexts built in code (the store tests). The service takes the same settings from its application.yml.
+ */
 public final class DataSources {
 
   private DataSources() {}
 
-  public static HikariDataSource pool(String url, String user, String password, int size) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setUsername(user);
+  public static Map<String, Object> properties(String url, String user, String password, int size) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("datasources.default.url", url);
+    properties.put("datasources.default.username", user);
     if (password != null && !password.isEmpty()) {
-      config.setPassword(password);
+      properties.put("datasources.default.password", password);
     }
-    config.setMaximumPoolSize(size);
-    config.setMinimumIdle(Math.min(2, size));
-    config.setPoolName("obol");
+    properties.put("datasources.default.maximum-pool-size", size);
+    properties.put("datasources.default.minimum-idle", Math.min(2, size));
+    properties.put("datasources.default.pool-name", "obol");
     // Transactions set autocommit themselves; statements are prepared server-side after a few uses.
-    config.addDataSourceProperty("prepareThreshold", "3");
-    config.addDataSourceProperty("reWriteBatchedInserts", "true");
-    return new HikariDataSource(config);
+    properties.put("datasources.default.data-source-properties.prepareThreshold", "3");
+    properties.put("datasources.default.data-source-properties.reWriteBatchedInserts", "true");
+    return properties;
   }
 }

@@ -15,6 +15,7 @@ import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.port.out.Outbox.PendingNotification;
+import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
 import java.time.Instant;
 import java.util.HashSet;
@@ -40,9 +41,10 @@ class PostgresSeatFeeStoreTest {
 
   @BeforeAll
   static void startDatabase() {
-    dataSource = TestDatabase.get().freshDataSource(8);
+    PersistenceContext context = TestDatabase.get().freshContext(8);
+    dataSource = context.dataSource();
     store = new PostgresAccountStore(dataSource);
-    outbox = new PostgresOutbox(dataSource);
+    outbox = new PostgresOutbox(context.bean(OutboxRepository.class));
   }
 
   @AfterAll

@@ -10,8 +10,8 @@ import dev.obol.domain.service.NotificationRelay;
 import dev.obol.domain.service.SeatFeeLadder;
 import dev.obol.domain.service.AccountService;
 import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.OutboxRepository;
 import dev.obol.persistence.PostgresOutbox;
-import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import jakarta.inject.Singleton;
@@ -59,8 +59,8 @@ public class AccountFactory {
   }
 
   @Singleton
-  Outbox outbox(HikariDataSource dataSource) {
-    return new PostgresOutbox(dataSource);
+  Outbox outbox(OutboxRepository rows) {
+    return new PostgresOutbox(rows);
   }
 
   @Singleton

@@ -6,6 +6,7 @@ import dev.obol.domain.port.out.IdGenerator;
 import dev.obol.domain.service.ApiKeyService;
 import dev.obol.grpc.AdminGrpcEndpoint;
 import dev.obol.grpc.AuthInterceptor;
+import dev.obol.persistence.ApiKeyRepository;
 import dev.obol.persistence.PostgresApiKeyStore;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
@@ -27,8 +28,8 @@ public class SecurityFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  PostgresApiKeyStore apiKeyStore(HikariDataSource dataSource) {
-    return new PostgresApiKeyStore(dataSource);
+  PostgresApiKeyStore apiKeyStore(HikariDataSource dataSource, ApiKeyRepository keys) {
+    return new PostgresApiKeyStore(dataSource, keys);
   }
 
   @Singleton

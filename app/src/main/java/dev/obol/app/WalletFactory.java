@@ -14,13 +14,10 @@ import dev.obol.domain.service.WalletService;
 import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.CallerContext;
 import dev.obol.grpc.WalletGrpcEndpoint;
-import dev.obol.persistence.DataSources;
-import dev.obol.persistence.Migrations;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.TimeOrderedIds;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
@@ -34,16 +31,6 @@ import java.util.Map;
 /** Wires the domain services to their adapters. The domain itself knows nothing of Micronaut. */
 @Factory
 public class WalletFactory {
-
-  /** The pool, with the schema migrated before anyone uses it. */
-  @Singleton
-  @Bean(preDestroy = "close")
-  HikariDataSource dataSource(
-      DatabaseLocation location, @Property(name = "obol.database.pool-size", defaultValue = "16") int poolSize) {
-    HikariDataSource pool = DataSources.pool(location.url(), location.user(), location.password(), poolSize);
-    Migrations.apply(pool);
-    return pool;
-  }
 
   @Singleton
   PostgresAccountStore accountStore(HikariDataSource dataSource) {

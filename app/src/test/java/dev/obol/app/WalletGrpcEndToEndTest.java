@@ -5,7 +5,8 @@ import static dev.obol.app.testing.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
-import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.proto.v1.Asset;
@@ -38,6 +39,8 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -51,28 +54,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** obol.v1.WalletService end to end: real gRPC socket, real Micronaut app, real PostgreSQL. */
-class WalletGrpcEndToEndTest {
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WalletGrpcEndToEndTest implements ObolTestProperties {
 
-  private static ObolTestApp app;
-  private static WalletServiceGrpc.WalletServiceBlockingStub wallet;
+  @Inject ObolUnderTest app;
+  private WalletServiceGrpc.WalletServiceBlockingStub wallet;
   private String account;
 
   @BeforeAll
-  static void startApp() {
-    app = ObolTestApp.start();
+  void stubs() {
     wallet = app.wallet();
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
   }
 
   @org.junit.jupiter.api.BeforeEach

@@ -1,10 +1,10 @@
 package dev.obol.persistence.testing;
 
-import dev.obol.persistence.DataSources;
 import dev.obol.persistence.EmbeddedDatabase;
 import dev.obol.persistence.Migrations;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import org.postgresql.ds.PGSimpleDataSource;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -67,9 +67,14 @@ public final class TestDatabase {
     return urlOf(name);
   }
 
-  /** A pool on a fresh database. */
+  /** A pool on a fresh database, with its transaction manager (a context of its own, see PersistenceContext). */
   public HikariDataSource freshDataSource(int poolSize) {
-    return DataSources.pool(freshDatabaseUrl(), user, password, poolSize);
+    return freshContext(poolSize).dataSource();
+  }
+
+  /** The persistence module's beans (pool, transaction manager, repositories) on a fresh database. */
+  public PersistenceContext freshContext(int poolSize) {
+    return PersistenceContext.start(freshDatabaseUrl(), user, password, poolSize);
   }
 
   public String user() {
@@ -83,9 +88,11 @@ public final class TestDatabase {
   private void createTemplate() {
     execute("DROP DATABASE IF EXISTS " + TEMPLATE);
     execute("CREATE DATABASE " + TEMPLATE);
-    try (HikariDataSource template = DataSources.pool(urlOf(TEMPLATE), user, password, 2)) {
-      Migrations.apply(template);
-    }
+    PGSimpleDataSource template = new PGSimpleDataSource();
+    template.setUrl(urlOf(TEMPLATE));
+    template.setUser(user);
+    template.setPassword(password);
+    Migrations.apply(template);
   }
 
   private String urlOf(String database) {

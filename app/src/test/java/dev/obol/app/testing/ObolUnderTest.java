@@ -1,0 +1,89 @@
+package dev.obol.app.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.proto.v1.AccountServiceGrpc;
+import dev.obol.proto.v1.WalletServiceGrpc;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running service as an {@code @MicronautTest} class sees it (injected): the same helpers as {@link ObolTestApp}
+ * (clock, channels with or without a key, stubs, beans, the ledger invariant), on the test's own context.
+ */
+@Singleton
+@Requires(property = ObolTestBeans.ENABLED, value = "true")
+public final class ObolUnderTest {
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  public final TestClock clock;
+  private final ApplicationContext context;
+  private final ManagedChannel bareChannel;
+  private final Channel channel;
+
+  ObolUnderTest(ApplicationContext context, TestClock clock, @Named("bare") ManagedChannel bareChannel) {
+    this.context = context;
+    this.clock = clock;
+    this.bareChannel = bareChannel;
+    this.channel = withKey(ObolTestApp.ADMIN_KEY);
+  }
+
+  /** The channel sending {@code authorization: Bearer <secret>} on every call. */
+  public Channel withKey(String secret) {
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + secret);
+    return ClientInterceptors.intercept(bareChannel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  public ManagedChannel bareChannel() {
+    return bareChannel;
+  }
+
+  /** Sends the bootstrap admin key. */
+  public Channel channel() {
+    return channel;
+  }
+
+  public int grpcPort() {
+    return context.getBean(GrpcEmbeddedServer.class).getPort();
+  }
+
+  public int httpPort() {
+    return context.getBean(EmbeddedServer.class).getPort();
+  }
+
+  public WalletServiceGrpc.WalletServiceBlockingStub wallet() {
+    return WalletServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public AccountServiceGrpc.AccountServiceBlockingStub accounts() {
+    return AccountServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  /** Balance = sum of entries = sum of grants' remaining, for every wallet in this service's database. */
+  public void assertLedgerInvariant() {
+    List<InvariantReport> reports = bean(PostgresAccountStore.class).checkAll(clock.instant());
+    for (InvariantReport report : reports) {
+      assertThat(report.holds()).as("ledger invariant: %s", report).isTrue();
+    }
+  }
+}
