@@ -19,7 +19,10 @@ import dev.obol.domain.port.in.GrantReceipt;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.DebitRecord;
+import dev.obol.domain.port.out.LedgerAudit.Check;
 import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.port.out.LedgerAudit.Violation;
+import dev.obol.domain.port.out.LedgerAudit.WalletSums;
 import dev.obol.domain.testing.InMemoryAccountStore.Snapshot;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +43,7 @@ class InMemoryAccountStoreTest {
 
   final MutableClock clock = MutableClock.at(NOW);
   final InMemoryAccountStore store = new InMemoryAccountStore(clock);
+  final InMemoryLedgerAudit audit = new InMemoryLedgerAudit(store);
 
   /** Credits {@code grant} to its account (created if missing) in one transaction. */
   void credit(Grant grant) {
@@ -261,7 +265,9 @@ class InMemoryAccountStoreTest {
         ALICE,
         LockMode.EXISTING,
         session -> {
-          assertThat(session.loadWallet(Asset.TOKEN, Set.of()).openGrants()).hasSize(1);
+          Wallet open = session.loadWallet(Asset.TOKEN, Set.of());
+          assertThat(open.grant("a2").remaining()).isEqualTo(10);
+          assertThatThrownBy(() -> open.grant("a1")).isInstanceOf(IllegalStateException.class);
           assertThat(session.loadWallet(Asset.TOKEN, Set.of("a1")).grant("a1").remaining()).isZero();
           return null;
         });
@@ -303,14 +309,16 @@ class InMemoryAccountStoreTest {
     debit(ALICE, 120, "d1");
     clock.advance(Duration.ofMinutes(5));
 
-    List<InvariantReport> reports = store.checkAll(clock.instant());
+    List<InvariantReport> reports = audit.checkAll(clock.instant());
 
     assertThat(reports)
         .extracting(InvariantReport::accountId, InvariantReport::asset)
         .containsExactly(tuple(ALICE, Asset.TOKEN), tuple(BOB, Asset.EUR));
-    assertThat(reports.get(0)).isEqualTo(new InvariantReport(ALICE, Asset.TOKEN, 30, 30, 30, 4, 30, 0, 0));
+    assertThat(reports.get(0).sums()).isEqualTo(new WalletSums(4, 30, 30, 30, 30, 30));
+    assertThat(reports.get(0).expiredUnswept()).isZero();
     assertThat(reports).allSatisfy(r -> assertThat(r.holds()).isTrue());
-    assertThat(store.check(BOB, Asset.TOKEN, NOW)).isEqualTo(new InvariantReport(BOB, Asset.TOKEN, 0, 0, 0, 0, 0, 0, 0));
+    assertThat(audit.check(BOB, Asset.TOKEN, NOW)).isEqualTo(InvariantReport.empty(BOB, Asset.TOKEN));
+    assertThat(audit.check(BOB, Asset.TOKEN, NOW).sums()).isEqualTo(new WalletSums(0, 0, 0, 0, 0, 0));
   }
 
   @Test
@@ -319,9 +327,10 @@ class InMemoryAccountStoreTest {
     credit(aGrant("a2").account(ALICE).amount(50).build());
     clock.advance(Duration.ofMinutes(5));
 
-    InvariantReport report = store.check(ALICE, Asset.TOKEN, clock.instant());
+    InvariantReport report = audit.check(ALICE, Asset.TOKEN, clock.instant());
 
-    assertThat(report.liveBalance()).isEqualTo(50);
+    assertThat(report.sums().liveRemainingSum()).isEqualTo(50);
+    assertThat(report.sums().readBalance()).isEqualTo(50);
     assertThat(report.expiredUnswept()).isEqualTo(100);
     assertThat(report.holds()).isTrue();
     assertThat(store.accountsWithDueExpiries(clock.instant(), 10)).containsExactly(ALICE);
@@ -346,11 +355,16 @@ class InMemoryAccountStoreTest {
           return null;
         });
 
-    InvariantReport report = store.check(ALICE, Asset.TOKEN, NOW);
-    assertThat(report.entriesSum()).isEqualTo(70);
-    assertThat(report.remainingSum()).isEqualTo(80);
-    assertThat(report.lastBalanceAfter()).isEqualTo(80);
-    assertThat(report.grantsOutOfLine()).isEqualTo(1);
+    InvariantReport report = audit.check(ALICE, Asset.TOKEN, NOW);
+    assertThat(report.sums().entriesSum()).isEqualTo(70);
+    assertThat(report.sums().remainingSum()).isEqualTo(80);
+    assertThat(report.sums().lastBalanceAfter()).isEqualTo(80);
+    assertThat(report.violationsOf(Check.GRANT_ENTRIES_MATCH_REMAINING))
+        .containsExactly(new Violation(Check.GRANT_ENTRIES_MATCH_REMAINING, "a1", 80, 70));
+    assertThat(report.violationsOf(Check.WALLET_ENTRIES_MATCH_GRANTS))
+        .containsExactly(new Violation(Check.WALLET_ENTRIES_MATCH_GRANTS, Violation.WALLET, 80, 70));
+    assertThat(report.violationsOf(Check.BALANCE_AFTER_MATCHES_ENTRIES)).extracting(Violation::actual)
+        .containsExactly(80L);
     assertThat(report.holds()).isFalse();
   }
 
