@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -46,17 +47,29 @@ public final class LedgerInvariantExtension implements AfterEachCallback {
     return new LedgerInvariantExtension(audit, now);
   }
 
-  /** Leaves out an account whose ledger the current test breaks on purpose. */
+  /**
+   * Leaves out an account whose ledger the current test breaks on purpose, in this test's check and the later tests'
+   * of the class (which may share the store).
+   */
   public void ignore(AccountId accountId) {
     ignored.add(accountId);
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
+    Set<AccountId> brokenInThisClass = brokenInThisClass(context);
+    brokenInThisClass.addAll(ignored);
     List<InvariantReport> reports =
-        audit.get().checkAll(now.get()).stream().filter(r -> !ignored.contains(r.accountId())).toList();
+        audit.get().checkAll(now.get()).stream().filter(r -> !brokenInThisClass.contains(r.accountId())).toList();
     assertHolds(reports);
-    ignored.clear();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<AccountId> brokenInThisClass(ExtensionContext context) {
+    ExtensionContext classContext = context.getParent().orElse(context);
+    return classContext
+        .getStore(ExtensionContext.Namespace.create(LedgerInvariantExtension.class))
+        .getOrComputeIfAbsent("broken", key -> ConcurrentHashMap.<AccountId>newKeySet(), Set.class);
   }
 
   /** Fails naming each wallet, and each check, that does not hold. */
