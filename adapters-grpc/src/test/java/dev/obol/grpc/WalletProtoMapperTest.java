@@ -165,7 +165,8 @@ class WalletProtoMapperTest {
   @Test
   void a_balance_lists_its_wallets_with_their_grants() {
     var response =
-        WalletProtoMapper.balanceResponse(List.of(new WalletView(Asset.TOKEN, 100, 0, false, List.of(grant(null, null)))));
+        WalletProtoMapper.balanceResponse(
+            List.of(new WalletView(Asset.TOKEN, 100, 0, false, List.of(grant(null, null)))));
 
     assertThat(response.getWallets(0).getAsset()).isEqualTo(dev.obol.proto.v1.Asset.ASSET_TOKEN);
     assertThat(response.getWallets(0).getBalance()).isEqualTo(100);

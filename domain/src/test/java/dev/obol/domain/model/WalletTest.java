@@ -83,7 +83,8 @@ class WalletTest {
               aGrant("pack").source(GrantSource.PURCHASE).createdAt(NOW.minusSeconds(1000)).build(),
               aGrant("quota").source(GrantSource.SUBSCRIPTION_QUOTA).expiresAt(days(30)).build());
 
-      assertThat(List.of(wallet.grant("quota"), wallet.grant("pack"))).allSatisfy(g -> assertThat(g.remaining()).isPositive());
+      assertThat(List.of(wallet.grant("quota"), wallet.grant("pack")))
+          .allSatisfy(g -> assertThat(g.remaining()).isPositive());
       assertThat(burnOrder(wallet)).containsExactly("quota", "pack");
     }
   }

@@ -42,8 +42,8 @@ import java.util.function.Function;
  *
  * <p>Transactions are serialized (one at a time, whatever the account) and atomic: each works on a copy of the
  * committed state, which replaces the committed state only when the work returns; when it throws, the copy is dropped.
- * Readers ({@link LedgerReader}, the inspection methods and so {@link InMemoryLedgerAudit}) see committed data only, never a
- * transaction in progress. A transaction inside a transaction is refused: no unit of work spans two accounts.
+ * Readers ({@link LedgerReader}, the inspection methods and so {@link InMemoryLedgerAudit}) see committed data only,
+ * never a transaction in progress. A transaction inside a transaction is refused: no unit of work spans two accounts.
  *
  * <p>Where the database has a constraint (primary keys, foreign keys, checks), this store throws
  * {@link IllegalStateException} instead of silently accepting data PostgreSQL would refuse.

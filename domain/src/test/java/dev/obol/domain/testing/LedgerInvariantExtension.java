@@ -21,11 +21,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * final MutableClock clock = MutableClock.at(START);
  * final InMemoryAccountStore store = new InMemoryAccountStore(clock);
  * @RegisterExtension
- * final LedgerInvariantExtension ledgerInvariant = LedgerInvariantExtension.over(new InMemoryLedgerAudit(store), clock::instant);
+ * final LedgerInvariantExtension ledgerInvariant =
+ *     LedgerInvariantExtension.over(new InMemoryLedgerAudit(store), clock::instant);
  * }</pre>
  *
- * For a PostgreSQL store, pass a {@code PostgresLedgerAudit}; the audit and clock are read lazily, so they may be set in
- * a {@code @BeforeAll}. A test that breaks a wallet on purpose says so with {@link #ignore}.
+ * For a PostgreSQL store built in a {@code @BeforeAll}, pass {@code () -> audit} over a {@code PostgresLedgerAudit}: the
+ * supplier and the clock are read after each test. A test that breaks a wallet on purpose says so with {@link #ignore}.
  */
 public final class LedgerInvariantExtension implements AfterEachCallback {
 
