@@ -7,7 +7,6 @@ import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
-import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.port.out.LedgerReader;
 import dev.obol.domain.port.out.SeatAccounts;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** The wallet ports on PostgreSQL, in plain JDBC so each statement and round trip of the hot path is deliberate. */
-public final class PostgresAccountStore implements AccountStore, LedgerReader, LedgerAudit, SeatAccounts {
+public final class PostgresAccountStore implements AccountStore, LedgerReader, SeatAccounts {
 
   private final DataSource dataSource;
   private final Supplier<String> actingKeyId;
@@ -116,91 +115,6 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, L
             ids.add(AccountId.of(rows.getString(1)));
           }
           return ids;
-        });
-  }
-
-  // ---- LedgerAudit -----------------------------------------------------------------------------------------------
-
-  private static final String AUDIT_SQL =
-      """
-      WITH wallets AS (
-          SELECT account_id, asset FROM grants
-          UNION SELECT account_id, asset FROM ledger_entries),
-      entry_sums AS (
-          SELECT account_id, asset, sum(amount) AS entries_sum, count(*) AS entry_count
-          FROM ledger_entries GROUP BY account_id, asset),
-      last_entries AS (
-          SELECT DISTINCT ON (account_id, asset) account_id, asset, balance_after
-          FROM ledger_entries ORDER BY account_id, asset, entry_id DESC),
-      grant_sums AS (
-          SELECT account_id, asset,
-                 sum(remaining) AS remaining_sum,
-                 coalesce(sum(remaining) FILTER (WHERE expires_at IS NULL OR expires_at > ?), 0) AS live,
-                 coalesce(sum(remaining) FILTER (WHERE expires_at <= ?), 0) AS expired
-          FROM grants GROUP BY account_id, asset),
-      per_grant AS (
-          SELECT g.account_id, g.asset, count(*) AS out_of_line
-          FROM grants g
-          LEFT JOIN (SELECT account_id, grant_id, sum(amount) AS s FROM ledger_entries GROUP BY account_id, grant_id) e
-                 ON e.account_id = g.account_id AND e.grant_id = g.grant_id
-          WHERE coalesce(e.s, 0) <> g.remaining
-          GROUP BY g.account_id, g.asset)
-      SELECT w.account_id, w.asset,
-             coalesce(es.entries_sum, 0) AS entries_sum, coalesce(gs.remaining_sum, 0) AS remaining_sum,
-             coalesce(le.balance_after, 0) AS last_balance_after, coalesce(es.entry_count, 0) AS entry_count,
-             coalesce(gs.live, 0) AS live, coalesce(gs.expired, 0) AS expired,
-             coalesce(pg.out_of_line, 0) AS out_of_line
-      FROM wallets w
-      LEFT JOIN entry_sums es ON es.account_id = w.account_id AND es.asset = w.asset
-      LEFT JOIN last_entries le ON le.account_id = w.account_id AND le.asset = w.asset
-      LEFT JOIN grant_sums gs ON gs.account_id = w.account_id AND gs.asset = w.asset
-      LEFT JOIN per_grant pg ON pg.account_id = w.account_id AND pg.asset = w.asset
-      """;
-
-  @Override
-  public InvariantReport check(AccountId accountId, Asset asset, Instant now) {
-    List<InvariantReport> reports =
-        audit(
-            AUDIT_SQL + " WHERE w.account_id = ? AND w.asset = ?",
-            now,
-            statement -> {
-              statement.setString(3, accountId.value());
-              statement.setString(4, asset.name());
-            });
-    return reports.isEmpty()
-        ? new InvariantReport(accountId, asset, 0, 0, 0, 0, 0, 0, 0)
-        : reports.get(0);
-  }
-
-  @Override
-  public List<InvariantReport> checkAll(Instant now) {
-    return audit(AUDIT_SQL + " ORDER BY w.account_id, w.asset", now, statement -> {});
-  }
-
-  private List<InvariantReport> audit(String sql, Instant now, Transactions.Binder extra) {
-    return query(
-        sql,
-        statement -> {
-          Jdbc.setInstant(statement, 1, now);
-          Jdbc.setInstant(statement, 2, now);
-          extra.bind(statement);
-        },
-        rows -> {
-          List<InvariantReport> reports = new ArrayList<>();
-          while (rows.next()) {
-            reports.add(
-                new InvariantReport(
-                    AccountId.of(rows.getString("account_id")),
-                    Asset.valueOf(rows.getString("asset")),
-                    rows.getLong("entries_sum"),
-                    rows.getLong("remaining_sum"),
-                    rows.getLong("last_balance_after"),
-                    rows.getLong("entry_count"),
-                    rows.getLong("live"),
-                    rows.getLong("expired"),
-                    rows.getLong("out_of_line")));
-          }
-          return reports;
         });
   }
 

@@ -4,55 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.obol.domain.error.FailedPreconditionException;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Asset;
-import dev.obol.domain.model.DenialReason;
+import dev.obol.domain.model.EntryContext;
 import dev.obol.domain.model.EntryKind;
 import dev.obol.domain.model.FeatureCatalog;
 import dev.obol.domain.model.GrantSource;
 import dev.obol.domain.model.LowBalancePolicy;
-import dev.obol.domain.model.Pricing;
-import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
-import dev.obol.domain.port.in.DebitCommand;
-import dev.obol.domain.port.in.DebitOutcome;
-import dev.obol.domain.port.in.GrantCommand;
-import dev.obol.domain.port.in.LedgerQuery;
-import dev.obol.domain.port.in.ReverseDebitCommand;
-import dev.obol.domain.port.out.AccountStore.LockMode;
-import java.util.Set;
-import dev.obol.domain.model.EntryContext;
 import dev.obol.domain.model.Wallet;
-import dev.obol.domain.port.out.AccountStore;
+import dev.obol.domain.port.in.GrantCommand;
 import dev.obol.domain.port.out.AccountSession;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.port.out.AccountStore;
+import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.port.out.LedgerAudit;
+import dev.obol.domain.port.out.LedgerReader;
 import dev.obol.domain.service.WalletService;
+import dev.obol.domain.testing.AccountStoreContract;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The store against a real PostgreSQL, driven through the domain service as the service does it. */
-class PostgresAccountStoreTest {
+/**
+ * The store against a real PostgreSQL: the {@link AccountStoreContract} the in-memory store also passes, and what only
+ * the database does (the append-only trigger, writes held back until the next statement).
+ */
+class PostgresAccountStoreTest extends AccountStoreContract {
 
   private static HikariDataSource dataSource;
   private static PostgresAccountStore store;
+  private static PostgresLedgerAudit audit;
   private static final MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
   private static WalletService wallets;
 
@@ -62,6 +51,7 @@ class PostgresAccountStoreTest {
   static void startDatabase() {
     dataSource = TestDatabase.get().freshDataSource(20);
     store = new PostgresAccountStore(dataSource);
+    audit = new PostgresLedgerAudit(dataSource, store);
     wallets =
         new WalletService(
             store, store, FeatureCatalog.defaults(), LowBalancePolicy.defaults(), new TimeOrderedIds(), clock);
@@ -72,106 +62,24 @@ class PostgresAccountStoreTest {
     dataSource.close();
   }
 
-  @AfterEach
-  void ledgerInvariantHolds() {
-    for (InvariantReport report : store.checkAll(clock.instant())) {
-      assertThat(report.holds()).as("invariant for %s", report).isTrue();
-    }
+  @Override
+  protected AccountStore store() {
+    return store;
   }
 
-  @Test
-  void debitsBurnQuotaBeforePurchasedTokensAndWriteOneEntryPerGrant() {
-    grant(GrantSource.PURCHASE, 100, null, "g1");
-    grant(GrantSource.SUBSCRIPTION_QUOTA, 30, clock.instant().plus(Duration.ofDays(30)), "g2");
-
-    DebitOutcome outcome = debit("image", "d1");
-
-    assertThat(outcome).isInstanceOf(DebitOutcome.Debited.class);
-    assertThat(outcome.balance()).isEqualTo(80);
-    List<RecordedEntry> entries =
-        wallets.ledger(new LedgerQuery(account, null, "image", 0, null)).entries();
-    assertThat(entries).extracting(e -> e.entry().amount()).containsExactly(-20L, -30L);
-    assertThat(entries).extracting(e -> e.entry().balanceAfter()).containsExactly(80L, 100L);
+  @Override
+  protected LedgerReader reader() {
+    return store;
   }
 
-  @Test
-  void retriedDebitReturnsTheFirstAnswerAndWritesNothingMore() {
-    grant(GrantSource.PURCHASE, 200, null, "g1");
-
-    DebitOutcome first = debit("image", "same-id");
-    DebitOutcome again = debit("image", "same-id");
-
-    assertThat(again).isEqualTo(first);
-    assertThat(wallets.balances(account, Asset.TOKEN).get(0).balance()).isEqualTo(150);
-    assertThatThrownBy(() -> debit("audio", "same-id"))
-        .isInstanceOf(FailedPreconditionException.class)
-        .hasFieldOrPropertyWithValue("reason", "REQUEST_ID_CONFLICT");
+  @Override
+  protected LedgerAudit audit() {
+    return audit;
   }
 
-  @Test
-  void concurrentDebitsNeverOverdraw() throws Exception {
-    grant(GrantSource.PURCHASE, 100, null, "g1");
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      List<Callable<DebitOutcome>> calls = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        String requestId = "c-" + i;
-        calls.add(
-            () ->
-                wallets.checkAndDebit(
-                    new DebitCommand(
-                        account, new Pricing.ByAmount(Asset.TOKEN, 1), RequestId.of(requestId), Map.of())));
-      }
-      long allowed = 0;
-      for (Future<DebitOutcome> result : pool.invokeAll(calls)) {
-        if (result.get() instanceof DebitOutcome.Debited) {
-          allowed++;
-        }
-      }
-      assertThat(allowed).isEqualTo(100);
-      assertThat(wallets.balances(account, Asset.TOKEN).get(0).balance()).isZero();
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  @Test
-  void expiredGrantIsNotSpentAndIsSweptOnTheNextWrite() {
-    grant(GrantSource.PROMO, 500, clock.instant().plus(Duration.ofMinutes(5)), "g1");
-    grant(GrantSource.PURCHASE, 40, null, "g2");
-    clock.advance(Duration.ofMinutes(10));
-
-    DebitOutcome denied = debit("image", "d1");
-    assertThat(denied).isInstanceOf(DebitOutcome.Denied.class);
-    assertThat(((DebitOutcome.Denied) denied).reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
-    assertThat(denied.balance()).isEqualTo(40);
-    assertThat(store.check(account, Asset.TOKEN, clock.instant()).expiredUnswept()).isEqualTo(500);
-
-    debit("video", "d2");
-    InvariantReport report = store.check(account, Asset.TOKEN, clock.instant());
-    assertThat(report.expiredUnswept()).isZero();
-    assertThat(report.liveBalance()).isEqualTo(30);
-    assertThat(wallets.ledger(new LedgerQuery(account, Asset.TOKEN, null, 0, null)).entries())
-        .extracting(e -> e.entry().kind())
-        .containsExactly(EntryKind.DEBIT, EntryKind.EXPIRY, EntryKind.GRANT, EntryKind.GRANT);
-  }
-
-  @Test
-  void reversalGivesBackToTheGrantsTheDebitCameFrom() {
-    grant(GrantSource.SUBSCRIPTION_QUOTA, 20, clock.instant().plus(Duration.ofDays(30)), "g1");
-    grant(GrantSource.PURCHASE, 100, null, "g2");
-    DebitOutcome.Debited debited = (DebitOutcome.Debited) debit("image", "d1");
-
-    var partial =
-        wallets.reverseDebit(new ReverseDebitCommand(account, debited.debitId(), 10, "retry", RequestId.of("r1")));
-    var rest = wallets.reverseDebit(new ReverseDebitCommand(account, debited.debitId(), 0, null, RequestId.of("r2")));
-
-    assertThat(partial.reversed()).isEqualTo(10);
-    assertThat(rest.reversed()).isEqualTo(40);
-    assertThat(rest.balance()).isEqualTo(120);
-    assertThat(wallets.balances(account, Asset.TOKEN).get(0).grants())
-        .extracting(g -> g.remaining())
-        .containsExactly(20L, 100L);
+  @Override
+  protected MutableClock clock() {
+    return clock;
   }
 
   @Test
@@ -189,29 +97,7 @@ class PostgresAccountStoreTest {
   }
 
   @Test
-  void failedUnitOfWorkRollsBackEverything() {
-    assertThatThrownBy(
-            () ->
-                store.inTransaction(
-                    account,
-                    LockMode.CREATE_IF_MISSING,
-                    session -> {
-                      throw new IllegalStateException("crash mid-request");
-                    }))
-        .hasMessage("crash mid-request");
-    assertThat(store.findAccount(account)).isEmpty();
-  }
-
-  @Test
-  void overflowingGrantIsRejectedWithoutAPartialWrite() {
-    grant(GrantSource.PURCHASE, Long.MAX_VALUE - 5, null, "g1");
-    assertThatThrownBy(() -> grant(GrantSource.PURCHASE, 10, null, "g2"))
-        .hasFieldOrPropertyWithValue("reason", "AMOUNT_OVERFLOW");
-    assertThat(wallets.balances(account, Asset.TOKEN).get(0).grants()).hasSize(1);
-  }
-
-  @Test
-  void aUnitOfWorkSeesItsOwnHeldBackWritesAndReadsAheadOnlyWhatIsStillCurrent() {
+  void heldBackWritesAreFlushedBeforeTheNextStatementOfTheUnitOfWork() {
     grant(GrantSource.PURCHASE, 100, null, "g1");
     Instant now = clock.instant();
 
@@ -221,12 +107,10 @@ class PostgresAccountStoreTest {
             LockMode.EXISTING,
             new AccountStore.Prefetch(RequestId.of("g1"), Asset.TOKEN),
             session -> {
-              // Read ahead with the lock: the first answer to g1 and the wallet as committed.
-              assertThat(session.findRequest(RequestId.of("g1"))).isPresent();
               Wallet wallet = session.loadWallet(Asset.TOKEN, Set.of());
               wallet.debit(30, EntryKind.DEBIT, EntryContext.of("w1", "op-1", now));
               session.save(wallet);
-              // Loaded again after a save: not the stale read-ahead, and the held-back writes are flushed first.
+              // Loaded again after a save: the held-back writes are flushed first.
               long reloaded = session.loadWallet(Asset.TOKEN, Set.of()).balance();
               long entriesInTransaction = countEntries(session);
               return new long[] {reloaded, entriesInTransaction};
@@ -255,10 +139,5 @@ class PostgresAccountStoreTest {
     wallets.grant(
         new GrantCommand(
             account, Asset.TOKEN, amount, source, null, expiresAt, null, "test", RequestId.of(requestId)));
-  }
-
-  private DebitOutcome debit(String feature, String requestId) {
-    return wallets.checkAndDebit(
-        new DebitCommand(account, new Pricing.ByFeature(feature, 1), RequestId.of(requestId), Map.of()));
   }
 }

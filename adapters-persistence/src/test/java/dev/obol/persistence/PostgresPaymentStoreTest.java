@@ -19,24 +19,25 @@ import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.port.in.GrantCommand;
 import dev.obol.domain.port.in.GrantReceipt;
 import dev.obol.domain.port.out.AccountStore.LockMode;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.port.out.PaymentStore;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.testing.MutableClock;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.persistence.testing.TestDatabase;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The payment store on a real PostgreSQL: once per event, all or nothing, unique grants and periods. */
 class PostgresPaymentStoreTest {
 
   private static HikariDataSource dataSource;
   private static PostgresAccountStore accounts;
+  private static PostgresLedgerAudit audit;
   private static PostgresPaymentStore payments;
   private static final MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
   private static final GrantWriter writer = new GrantWriter(new TimeOrderedIds());
@@ -47,6 +48,7 @@ class PostgresPaymentStoreTest {
   static void startDatabase() {
     dataSource = TestDatabase.get().freshDataSource(8);
     accounts = new PostgresAccountStore(dataSource);
+    audit = new PostgresLedgerAudit(dataSource, accounts);
     payments = new PostgresPaymentStore(dataSource, clock);
   }
 
@@ -55,12 +57,8 @@ class PostgresPaymentStoreTest {
     dataSource.close();
   }
 
-  @AfterEach
-  void ledgerInvariantHolds() {
-    for (InvariantReport report : accounts.checkAll(clock.instant())) {
-      assertThat(report.holds()).as("invariant for %s", report).isTrue();
-    }
-  }
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant = LedgerInvariantExtension.over(() -> audit, clock::instant);
 
   @Test
   void anEventIsProcessedOnceWithItsWritesAndADuplicateDoesNothing() {

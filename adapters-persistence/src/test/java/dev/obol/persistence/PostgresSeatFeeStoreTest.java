@@ -13,8 +13,8 @@ import dev.obol.domain.model.SeatCharge;
 import dev.obol.domain.model.SeatCount;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.port.out.AccountStore.LockMode;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.port.out.Outbox.PendingNotification;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
 import java.time.Instant;
@@ -26,9 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seat-fee tables and the outbox on a real PostgreSQL: what the database itself guarantees. */
 class PostgresSeatFeeStoreTest {
@@ -36,6 +36,7 @@ class PostgresSeatFeeStoreTest {
   static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
   private static HikariDataSource dataSource;
   private static PostgresAccountStore store;
+  private static PostgresLedgerAudit audit;
   private static PostgresOutbox outbox;
   private final AccountId account = AccountId.of("acct-" + UUID.randomUUID());
 
@@ -44,6 +45,7 @@ class PostgresSeatFeeStoreTest {
     PersistenceContext context = TestDatabase.get().freshContext(8);
     dataSource = context.dataSource();
     store = new PostgresAccountStore(dataSource);
+    audit = new PostgresLedgerAudit(dataSource, store);
     outbox = new PostgresOutbox(context.bean(OutboxRepository.class));
   }
 
@@ -52,12 +54,8 @@ class PostgresSeatFeeStoreTest {
     dataSource.close();
   }
 
-  @AfterEach
-  void ledgerInvariantHolds() {
-    for (InvariantReport report : store.checkAll(NOW)) {
-      assertThat(report.holds()).as("invariant for %s", report).isTrue();
-    }
-  }
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant = LedgerInvariantExtension.over(() -> audit, () -> NOW);
 
   @Test
   void theDatabaseRefusesASecondChargeForTheSamePeriodWhateverTheCallerChecked() {

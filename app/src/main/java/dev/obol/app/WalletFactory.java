@@ -8,6 +8,7 @@ import dev.obol.domain.port.in.AccountUseCases;
 import dev.obol.domain.port.in.PaymentUseCases;
 import dev.obol.domain.port.in.WalletUseCases;
 import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.WalletService;
@@ -15,6 +16,7 @@ import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.CallerContext;
 import dev.obol.grpc.WalletGrpcEndpoint;
 import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.PostgresLedgerAudit;
 import dev.obol.persistence.TimeOrderedIds;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -36,6 +38,12 @@ public class WalletFactory {
   PostgresAccountStore accountStore(HikariDataSource dataSource) {
     // Writes are stamped with the key of the gRPC call the thread serves (null for the webhook and the jobs).
     return new PostgresAccountStore(dataSource, CallerContext::currentKeyId);
+  }
+
+  /** The ledger invariant recomputed from the rows and compared with the read path (tests and operators). */
+  @Singleton
+  LedgerAudit ledgerAudit(HikariDataSource dataSource, PostgresAccountStore store) {
+    return new PostgresLedgerAudit(dataSource, store);
   }
 
   /** The system clock unless a test registers its own. */

@@ -159,11 +159,6 @@ public final class Wallet {
     return grant;
   }
 
-  /** Grants with something remaining, in burn order. */
-  public List<Grant> openGrants() {
-    return sorted().stream().filter(g -> g.remaining() > 0).toList();
-  }
-
   public List<Grant> addedGrants() {
     return Collections.unmodifiableList(added);
   }

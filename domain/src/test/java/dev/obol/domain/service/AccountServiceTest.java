@@ -30,8 +30,9 @@ import dev.obol.domain.port.in.SetSeatCountCommand;
 import dev.obol.domain.port.in.Standing;
 import dev.obol.domain.port.in.StatusChangeCommand;
 import dev.obol.domain.port.out.AccountStore.LockMode;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.testing.InMemoryAccountStore;
+import dev.obol.domain.testing.InMemoryLedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.SequentialIds;
 import java.time.Instant;
@@ -43,8 +44,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AccountServiceTest {
 
@@ -68,12 +69,9 @@ class AccountServiceTest {
   final AccountService seats = new AccountService(store, store, ladder, clock);
   int requests;
 
-  @AfterEach
-  void the_ledger_invariant_holds_for_every_wallet() {
-    for (InvariantReport report : store.checkAll(clock.instant())) {
-      assertThat(report.holds()).as("%s", report).isTrue();
-    }
-  }
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(new InMemoryLedgerAudit(store), clock::instant);
 
   @Test
   void a_charge_the_balance_covers_is_one_fee_entry_and_a_charge_succeeded_event() {

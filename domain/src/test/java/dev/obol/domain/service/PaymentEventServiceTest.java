@@ -16,11 +16,14 @@ import dev.obol.domain.port.out.PaymentEventParser;
 import dev.obol.domain.testing.AnyPaymentEvent;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryPaymentStore;
+import dev.obol.domain.testing.InMemoryLedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.SequentialIds;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Unreadable events, refused inputs and reprocessing, over the in-memory stores. */
 class PaymentEventServiceTest {
@@ -29,6 +32,10 @@ class PaymentEventServiceTest {
 
   private final MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
   private final InMemoryAccountStore accounts = new InMemoryAccountStore(clock);
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(new InMemoryLedgerAudit(accounts), clock::instant);
   private final InMemoryPaymentStore payments = new InMemoryPaymentStore(accounts);
   /** What the current code reads each payload as; a payload it does not know is unreadable. */
   private final Map<String, PaymentEvent> readable = new HashMap<>();

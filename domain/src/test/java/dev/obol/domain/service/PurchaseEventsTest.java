@@ -17,10 +17,13 @@ import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryPaymentStore;
+import dev.obol.domain.testing.InMemoryLedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.SequentialIds;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Packs and top-ups grant once by their checkout session; pending and failed checkouts write nothing. */
 class PurchaseEventsTest {
@@ -29,6 +32,10 @@ class PurchaseEventsTest {
 
   private final MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
   private final InMemoryAccountStore accounts = new InMemoryAccountStore(clock);
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(new InMemoryLedgerAudit(accounts), clock::instant);
   private final InMemoryPaymentStore payments = new InMemoryPaymentStore(accounts);
   private final PurchaseEvents purchases = new PurchaseEvents(new GrantWriter(new SequentialIds()));
   private final EventContext context = new EventContext(RequestId.of("stripe:evt_1"), clock.instant());

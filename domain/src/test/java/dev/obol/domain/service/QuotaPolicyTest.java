@@ -21,9 +21,10 @@ import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.port.in.GrantCommand;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore.LockMode;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.testing.InMemoryAccountStore;
+import dev.obol.domain.testing.InMemoryLedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.SequentialIds;
 import java.time.Instant;
@@ -32,8 +33,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Quota is replaced, not added; purchased tokens are never touched; rollover is capped; periods never go back. */
 class QuotaPolicyTest {
@@ -52,12 +53,9 @@ class QuotaPolicyTest {
   /** The payment side's quota periods, committed with the account's transaction. */
   private final List<QuotaPeriod> periods = new ArrayList<>();
 
-  @AfterEach
-  void ledgerInvariantHolds() {
-    for (InvariantReport report : store.checkAll(clock.instant())) {
-      assertThat(report.holds()).as("%s", report).isTrue();
-    }
-  }
+  @RegisterExtension
+  private final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(new InMemoryLedgerAudit(store), clock::instant);
 
   @Test
   void theFirstPeriodGrantsThePlansTokensExpiringAtThePeriodEndAtQuotaPriority() {

@@ -18,16 +18,17 @@ import dev.obol.domain.payment.PaymentEvent.PurchasePaid;
 import dev.obol.domain.payment.PaymentEvent.ReversalKind;
 import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.port.out.AccountStore.LockMode;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
 import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.testing.InMemoryAccountStore;
+import dev.obol.domain.testing.InMemoryLedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.testing.InMemoryPaymentStore;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.SequentialIds;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Refunds and disputes take back the purchase's share of its grant; a won dispute gives it back. */
 class RefundEventsTest {
@@ -49,12 +50,9 @@ class RefundEventsTest {
     onAccount(s -> purchases.paid(s, paid, new EventContext(RequestId.of("stripe:evt_p"), clock.instant())));
   }
 
-  @AfterEach
-  void ledgerInvariantHolds() {
-    for (InvariantReport report : accounts.checkAll(clock.instant())) {
-      assertThat(report.holds()).as("%s", report).isTrue();
-    }
-  }
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(new InMemoryLedgerAudit(accounts), clock::instant);
 
   @Test
   void aFullRefundTakesBackTheWholeGrant() {

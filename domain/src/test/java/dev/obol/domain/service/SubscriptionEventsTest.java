@@ -20,6 +20,8 @@ import dev.obol.domain.port.out.AccountStore.LockMode;
 import dev.obol.domain.port.out.PaymentSession;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryPaymentStore;
+import dev.obol.domain.testing.InMemoryLedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.SequentialIds;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Linking, invoices paid and failed, the end, and the yearly plans' scheduled months, over the in-memory stores. */
 class SubscriptionEventsTest {
@@ -40,6 +43,10 @@ class SubscriptionEventsTest {
 
   private final MutableClock clock = MutableClock.at(NOV_1.plus(Duration.ofHours(10)));
   private final InMemoryAccountStore accounts = new InMemoryAccountStore(clock);
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(new InMemoryLedgerAudit(accounts), clock::instant);
   private final InMemoryPaymentStore payments = new InMemoryPaymentStore(accounts);
   private final GrantWriter grants = new GrantWriter(new SequentialIds());
   private final SubscriptionEvents subscriptions = new SubscriptionEvents(payments, new QuotaPolicy(grants), clock);

@@ -18,7 +18,6 @@ import dev.obol.domain.model.Wallet;
 import dev.obol.domain.port.out.AccountSession;
 import dev.obol.domain.port.out.AccountStore;
 import dev.obol.domain.port.out.DebitRecord;
-import dev.obol.domain.port.out.LedgerAudit;
 import dev.obol.domain.port.out.LedgerReader;
 import dev.obol.domain.port.out.SeatAccounts;
 import java.time.Clock;
@@ -29,7 +28,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,13 +42,13 @@ import java.util.function.Function;
  *
  * <p>Transactions are serialized (one at a time, whatever the account) and atomic: each works on a copy of the
  * committed state, which replaces the committed state only when the work returns; when it throws, the copy is dropped.
- * Readers ({@link LedgerReader}, {@link LedgerAudit} and the inspection methods) see committed data only, never a
- * transaction in progress. A transaction inside a transaction is refused: no unit of work spans two accounts.
+ * Readers ({@link LedgerReader}, the inspection methods and so {@link InMemoryLedgerAudit}) see committed data only,
+ * never a transaction in progress. A transaction inside a transaction is refused: no unit of work spans two accounts.
  *
  * <p>Where the database has a constraint (primary keys, foreign keys, checks), this store throws
  * {@link IllegalStateException} instead of silently accepting data PostgreSQL would refuse.
  */
-public final class InMemoryAccountStore implements AccountStore, LedgerReader, LedgerAudit, SeatAccounts {
+public final class InMemoryAccountStore implements AccountStore, LedgerReader, SeatAccounts {
 
   private final Clock clock;
   private final Object lock = new Object();
@@ -141,74 +139,6 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, L
         .toList();
   }
 
-  // ---- LedgerAudit -----------------------------------------------------------------------------------------------
-
-  @Override
-  public InvariantReport check(AccountId accountId, Asset asset, Instant now) {
-    return report(committed, accountId, asset, now);
-  }
-
-  @Override
-  public List<InvariantReport> checkAll(Instant now) {
-    State state = committed;
-    Set<WalletKey> wallets = new LinkedHashSet<>();
-    state.grants.values().forEach(g -> wallets.add(new WalletKey(g.accountId(), g.asset())));
-    state.entries.forEach(r -> wallets.add(new WalletKey(r.entry().accountId(), r.entry().asset())));
-    return wallets.stream()
-        .sorted(Comparator.comparing((WalletKey w) -> w.accountId().value()).thenComparing(w -> w.asset().name()))
-        .map(w -> report(state, w.accountId(), w.asset(), now))
-        .toList();
-  }
-
-  private static InvariantReport report(State state, AccountId accountId, Asset asset, Instant now) {
-    long entriesSum = 0;
-    long entryCount = 0;
-    long lastEntryId = Long.MIN_VALUE;
-    long lastBalanceAfter = 0;
-    Map<String, Long> entriesByGrant = new LinkedHashMap<>();
-    for (RecordedEntry recorded : state.entries) {
-      LedgerEntry entry = recorded.entry();
-      if (!entry.accountId().equals(accountId) || entry.asset() != asset) {
-        continue;
-      }
-      entriesSum = Math.addExact(entriesSum, entry.amount());
-      entryCount++;
-      entriesByGrant.merge(entry.grantId(), entry.amount(), Math::addExact);
-      if (recorded.entryId() > lastEntryId) {
-        lastEntryId = recorded.entryId();
-        lastBalanceAfter = entry.balanceAfter();
-      }
-    }
-    long remainingSum = 0;
-    long liveBalance = 0;
-    long expiredUnswept = 0;
-    long grantsOutOfLine = 0;
-    for (Grant grant : state.grants.values()) {
-      if (!grant.accountId().equals(accountId) || grant.asset() != asset) {
-        continue;
-      }
-      remainingSum = Math.addExact(remainingSum, grant.remaining());
-      if (grant.isLiveAt(now)) {
-        liveBalance = Math.addExact(liveBalance, grant.remaining());
-      } else {
-        expiredUnswept = Math.addExact(expiredUnswept, grant.remaining());
-      }
-      if (entriesByGrant.getOrDefault(grant.grantId(), 0L) != grant.remaining()) {
-        grantsOutOfLine++;
-      }
-    }
-    return new InvariantReport(
-        accountId,
-        asset,
-        entriesSum,
-        remainingSum,
-        lastBalanceAfter,
-        entryCount,
-        liveBalance,
-        expiredUnswept,
-        grantsOutOfLine);
-  }
-
   // ---- set-up and inspection for tests ---------------------------------------------------------------------------
 
   /**
@@ -292,8 +222,6 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, L
 
   /** A row key within one account: grants, debits and request ids are unique per account. */
   private record Key(AccountId accountId, String id) {}
-
-  private record WalletKey(AccountId accountId, Asset asset) {}
 
   private static final class State {
     final Map<AccountId, Account> accounts = new LinkedHashMap<>();
