@@ -1,8 +1,8 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.in.AccountUseCases;
-import dev.obol.domain.port.in.PaymentUseCases;
+import dev.obol.domain.usecase.AccountUseCases;
+import dev.obol.domain.usecase.PaymentUseCases;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.CreateCheckoutSessionRequest;
 import dev.obol.proto.v1.CreateCheckoutSessionResponse;

@@ -1,8 +1,8 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.RequestId;
-import dev.obol.domain.port.in.ApiKeyUseCases;
-import dev.obol.domain.port.in.PaymentEventUseCases;
+import dev.obol.domain.usecase.ApiKeyUseCases;
+import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.security.Caller;
 import dev.obol.proto.v1.AdminServiceGrpc;
 import dev.obol.proto.v1.CreateApiKeyRequest;

@@ -4,7 +4,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.obol.domain.error.PermissionDeniedException;
 import dev.obol.domain.error.UnauthenticatedException;
-import dev.obol.domain.port.in.Authenticator;
+import dev.obol.domain.usecase.Authenticator;
 import dev.obol.domain.security.Caller;
 import dev.obol.domain.security.Scope;
 import dev.obol.domain.security.Secrets;

@@ -7,7 +7,7 @@ import dev.obol.domain.payment.CheckoutSession;
 import dev.obol.domain.payment.Pack;
 import dev.obol.domain.payment.Plan;
 import dev.obol.domain.payment.Purchase;
-import dev.obol.domain.port.in.CatalogView;
+import dev.obol.domain.usecase.CatalogView;
 import dev.obol.proto.v1.Asset;
 import dev.obol.proto.v1.CreateCheckoutSessionRequest;
 import dev.obol.proto.v1.CreateCheckoutSessionResponse;

@@ -1,7 +1,7 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.in.WalletUseCases;
+import dev.obol.domain.usecase.WalletUseCases;
 import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.CheckRequest;

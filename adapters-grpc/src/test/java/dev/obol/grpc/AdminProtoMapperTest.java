@@ -4,7 +4,7 @@ import static dev.obol.domain.testing.ObolAssertions.assertInvalidArgument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.in.CreateApiKeyCommand;
+import dev.obol.domain.usecase.CreateApiKeyCommand;
 import dev.obol.domain.security.ApiKey;
 import dev.obol.domain.security.Scope;
 import dev.obol.proto.v1.CreateApiKeyRequest;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.ErrorInfo;
 import dev.obol.domain.error.NotFoundException;
-import dev.obol.domain.port.in.GrantCommand;
-import dev.obol.domain.port.in.GrantReceipt;
-import dev.obol.domain.port.in.WalletUseCases;
+import dev.obol.domain.usecase.GrantCommand;
+import dev.obol.domain.usecase.GrantReceipt;
+import dev.obol.domain.usecase.WalletUseCases;
 import dev.obol.proto.v1.GetBalanceRequest;
 import dev.obol.proto.v1.GrantRequest;
 import dev.obol.proto.v1.GrantResponse;

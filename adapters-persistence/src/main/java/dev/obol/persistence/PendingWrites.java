@@ -3,7 +3,7 @@ package dev.obol.persistence;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.LedgerEntry;
-import dev.obol.domain.port.out.DebitRecord;
+import dev.obol.domain.port.DebitRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.obol.persistence;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.out.ApiKeyStore;
+import dev.obol.domain.port.ApiKeyStore;
 import dev.obol.domain.security.ApiKey;
 import dev.obol.domain.security.Scope;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.obol.persistence;
 
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Notification;
-import dev.obol.domain.port.out.Outbox;
+import dev.obol.domain.port.Outbox;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

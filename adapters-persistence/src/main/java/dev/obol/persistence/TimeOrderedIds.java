@@ -1,6 +1,6 @@
 package dev.obol.persistence;
 
-import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.port.IdGenerator;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**

@@ -1,8 +1,8 @@
 package dev.obol.persistence;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.out.AccountStore.LockMode;
-import dev.obol.domain.port.out.AccountStore.Prefetch;
+import dev.obol.domain.port.AccountStore.LockMode;
+import dev.obol.domain.port.AccountStore.Prefetch;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionDefinition;

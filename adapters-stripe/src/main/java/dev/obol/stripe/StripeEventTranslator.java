@@ -26,7 +26,7 @@ import dev.obol.domain.payment.PaymentEvent.ReversalKind;
 import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.payment.Plan;
 import dev.obol.domain.payment.PlanTerms;
-import dev.obol.domain.port.out.PaymentEventParser;
+import dev.obol.domain.port.PaymentEventParser;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

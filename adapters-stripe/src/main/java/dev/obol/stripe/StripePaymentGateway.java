@@ -15,7 +15,7 @@ import dev.obol.domain.payment.BillingInterval;
 import dev.obol.domain.payment.CheckoutRequest;
 import dev.obol.domain.payment.CheckoutRequest.LineItem;
 import dev.obol.domain.payment.CheckoutSession;
-import dev.obol.domain.port.out.PaymentGateway;
+import dev.obol.domain.port.PaymentGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,7 @@ import com.stripe.net.Webhook;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.EventResult;
 import dev.obol.domain.payment.ReceivedEvent;
-import dev.obol.domain.port.in.PaymentEventUseCases;
+import dev.obol.domain.usecase.PaymentEventUseCases;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -8,7 +8,7 @@ import dev.obol.domain.payment.EventResult;
 import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.payment.PaymentEvent;
 import dev.obol.domain.payment.ReceivedEvent;
-import dev.obol.domain.port.in.PaymentEventUseCases;
+import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.obol.app;
 
 import dev.obol.app.notify.HttpNotificationSender;
 import dev.obol.domain.model.SeatFeeFormula;
-import dev.obol.domain.port.in.AccountUseCases;
-import dev.obol.domain.port.out.IdGenerator;
-import dev.obol.domain.port.out.NotificationSender;
-import dev.obol.domain.port.out.Outbox;
+import dev.obol.domain.usecase.AccountUseCases;
+import dev.obol.domain.port.IdGenerator;
+import dev.obol.domain.port.NotificationSender;
+import dev.obol.domain.port.Outbox;
 import dev.obol.domain.service.NotificationRelay;
 import dev.obol.domain.service.SeatFeeLadder;
 import dev.obol.domain.service.AccountService;

@@ -1,9 +1,9 @@
 package dev.obol.app;
 
 import dev.obol.domain.model.RequestId;
-import dev.obol.domain.port.in.ApiKeyUseCases.CreatedKey;
-import dev.obol.domain.port.in.CreateApiKeyCommand;
-import dev.obol.domain.port.out.ApiKeyStore;
+import dev.obol.domain.usecase.ApiKeyUseCases.CreatedKey;
+import dev.obol.domain.usecase.CreateApiKeyCommand;
+import dev.obol.domain.port.ApiKeyStore;
 import dev.obol.domain.security.Caller;
 import dev.obol.domain.security.Scope;
 import dev.obol.domain.service.ApiKeyService;

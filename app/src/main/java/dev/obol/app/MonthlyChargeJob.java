@@ -2,9 +2,9 @@ package dev.obol.app;
 
 import dev.obol.domain.model.ChargePeriod;
 import dev.obol.domain.model.RequestId;
-import dev.obol.domain.port.in.AccountUseCases;
-import dev.obol.domain.port.in.ChargeRunSummary;
-import dev.obol.domain.port.in.MonthlyChargeCommand;
+import dev.obol.domain.usecase.AccountUseCases;
+import dev.obol.domain.usecase.ChargeRunSummary;
+import dev.obol.domain.usecase.MonthlyChargeCommand;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;

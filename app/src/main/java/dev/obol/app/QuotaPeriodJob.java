@@ -1,6 +1,6 @@
 package dev.obol.app;
 
-import dev.obol.domain.port.in.PaymentEventUseCases;
+import dev.obol.domain.usecase.PaymentEventUseCases;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package dev.obol.app;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.obol.domain.port.in.PaymentEventUseCases;
-import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.usecase.PaymentEventUseCases;
+import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.service.ApiKeyService;
 import dev.obol.grpc.AdminGrpcEndpoint;
 import dev.obol.grpc.AuthInterceptor;

@@ -264,6 +264,6 @@ class NotificationDeliveryEndToEndTest {
   }
 
   private static PostgresOutbox outbox() {
-    return (PostgresOutbox) app.bean(dev.obol.domain.port.out.Outbox.class);
+    return (PostgresOutbox) app.bean(dev.obol.domain.port.Outbox.class);
   }
 }

@@ -11,7 +11,7 @@ import dev.obol.app.testing.StripeEvents.Delivery;
 import dev.obol.app.testing.StripeEvents.Text;
 import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.payment.EventOutcome;
-import dev.obol.domain.port.in.PaymentEventUseCases;
+import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.persistence.PostgresPaymentStore;
 import dev.obol.persistence.PostgresPaymentStore.StoredEvent;
 import com.google.protobuf.Timestamp;

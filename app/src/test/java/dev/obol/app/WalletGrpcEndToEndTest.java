@@ -232,7 +232,7 @@ class WalletGrpcEndToEndTest implements ObolTestProperties {
     assertThat(entries.get(0).getKind()).isEqualTo(EntryKind.ENTRY_KIND_EXPIRY);
     assertThat(entries.get(0).getAmount()).isEqualTo(-1000);
     assertThat(entries.get(0).getBalanceAfter()).isEqualTo(20);
-    assertThat(app.bean(dev.obol.domain.port.out.LedgerAudit.class)
+    assertThat(app.bean(dev.obol.domain.port.LedgerAudit.class)
             .check(dev.obol.domain.model.AccountId.of(account), dev.obol.domain.model.Asset.TOKEN, app.clock.instant())
             .expiredUnswept())
         .isZero();

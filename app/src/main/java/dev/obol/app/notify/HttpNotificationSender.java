@@ -1,7 +1,7 @@
 package dev.obol.app.notify;
 
-import dev.obol.domain.port.out.NotificationSender;
-import dev.obol.domain.port.out.Outbox.PendingNotification;
+import dev.obol.domain.port.NotificationSender;
+import dev.obol.domain.port.Outbox.PendingNotification;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,8 +2,8 @@ package dev.obol.app.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.obol.domain.port.out.LedgerAudit;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.port.LedgerAudit.InvariantReport;
 import dev.obol.persistence.testing.TestDatabase;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.WalletServiceGrpc;

@@ -1,11 +1,11 @@
 package dev.obol.domain.model;
 
-import dev.obol.domain.port.in.ChargeOutcome;
-import dev.obol.domain.port.in.DebitOutcome;
-import dev.obol.domain.port.in.GrantReceipt;
-import dev.obol.domain.port.in.ReversalReceipt;
-import dev.obol.domain.port.in.SeatCountReceipt;
-import dev.obol.domain.port.in.StatusReceipt;
+import dev.obol.domain.usecase.ChargeOutcome;
+import dev.obol.domain.usecase.DebitOutcome;
+import dev.obol.domain.usecase.GrantReceipt;
+import dev.obol.domain.usecase.ReversalReceipt;
+import dev.obol.domain.usecase.SeatCountReceipt;
+import dev.obol.domain.usecase.StatusReceipt;
 
 /** The idempotent writes, each with the type of its stored first answer. */
 public enum Operation {

@@ -3,7 +3,7 @@ package dev.obol.domain.service;
 import dev.obol.domain.error.FailedPreconditionException;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RequestId;
-import dev.obol.domain.port.out.RequestLog;
+import dev.obol.domain.port.RequestLog;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;

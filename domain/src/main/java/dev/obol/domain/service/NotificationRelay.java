@@ -1,8 +1,8 @@
 package dev.obol.domain.service;
 
-import dev.obol.domain.port.out.NotificationSender;
-import dev.obol.domain.port.out.Outbox;
-import dev.obol.domain.port.out.Outbox.PendingNotification;
+import dev.obol.domain.port.NotificationSender;
+import dev.obol.domain.port.Outbox;
+import dev.obol.domain.port.Outbox.PendingNotification;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,9 +7,9 @@ import dev.obol.domain.payment.PaymentEvent.PurchaseFailed;
 import dev.obol.domain.payment.PaymentEvent.PurchasePaid;
 import dev.obol.domain.payment.PaymentEvent.PurchasePending;
 import dev.obol.domain.payment.PaymentKind;
-import dev.obol.domain.port.in.GrantCommand;
-import dev.obol.domain.port.in.GrantReceipt;
-import dev.obol.domain.port.out.PaymentSession;
+import dev.obol.domain.usecase.GrantCommand;
+import dev.obol.domain.usecase.GrantReceipt;
+import dev.obol.domain.port.PaymentSession;
 import java.util.Optional;
 
 /**

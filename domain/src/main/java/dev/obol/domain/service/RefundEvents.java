@@ -11,7 +11,7 @@ import dev.obol.domain.payment.Payment;
 import dev.obol.domain.payment.PaymentEvent.DisputeWon;
 import dev.obol.domain.payment.PaymentEvent.PaymentReversed;
 import dev.obol.domain.payment.PaymentEvent.ReversalKind;
-import dev.obol.domain.port.out.PaymentSession;
+import dev.obol.domain.port.PaymentSession;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;

@@ -16,9 +16,9 @@ import dev.obol.domain.payment.QuotaSchedule;
 import dev.obol.domain.payment.QuotaSchedule.Window;
 import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.payment.SubscriptionStatus;
-import dev.obol.domain.port.out.PaymentSession;
-import dev.obol.domain.port.out.PaymentStore;
-import dev.obol.domain.port.out.PaymentStore.SubscriptionRef;
+import dev.obol.domain.port.PaymentSession;
+import dev.obol.domain.port.PaymentStore;
+import dev.obol.domain.port.PaymentStore.SubscriptionRef;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -143,7 +143,7 @@ public final class SubscriptionEvents {
 
   // ---- the yearly plans' later months ----------------------------------------------------------------------------
 
-  /** @see dev.obol.domain.port.in.PaymentEventUseCases#issueDueQuotaPeriods() */
+  /** @see dev.obol.domain.usecase.PaymentEventUseCases#issueDueQuotaPeriods() */
   public int issueDueQuotaPeriods() {
     Instant now = EventContext.now(clock);
     List<SubscriptionRef> due = store.subscriptionsDue(now, SCHEDULER_BATCH_SIZE);

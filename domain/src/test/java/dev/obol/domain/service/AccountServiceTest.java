@@ -21,15 +21,15 @@ import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
 import dev.obol.domain.model.SeatCount;
 import dev.obol.domain.model.SeatFeeFormula;
-import dev.obol.domain.port.in.ChargeRunSummary;
-import dev.obol.domain.port.in.DebitCommand;
-import dev.obol.domain.port.in.DebitOutcome;
-import dev.obol.domain.port.in.GrantCommand;
-import dev.obol.domain.port.in.MonthlyChargeCommand;
-import dev.obol.domain.port.in.SetSeatCountCommand;
-import dev.obol.domain.port.in.Standing;
-import dev.obol.domain.port.in.StatusChangeCommand;
-import dev.obol.domain.port.out.AccountStore.LockMode;
+import dev.obol.domain.usecase.ChargeRunSummary;
+import dev.obol.domain.usecase.DebitCommand;
+import dev.obol.domain.usecase.DebitOutcome;
+import dev.obol.domain.usecase.GrantCommand;
+import dev.obol.domain.usecase.MonthlyChargeCommand;
+import dev.obol.domain.usecase.SetSeatCountCommand;
+import dev.obol.domain.usecase.Standing;
+import dev.obol.domain.usecase.StatusChangeCommand;
+import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryLedgerAudit;
 import dev.obol.domain.testing.LedgerInvariantExtension;
@@ -262,13 +262,13 @@ class AccountServiceTest {
     }
     AccountId broken = AccountId.of("b");
     List<AccountId> reported = new ArrayList<>();
-    dev.obol.domain.port.out.AccountStore flaky =
-        new dev.obol.domain.port.out.AccountStore() {
+    dev.obol.domain.port.AccountStore flaky =
+        new dev.obol.domain.port.AccountStore() {
           @Override
           public <T> T inTransaction(
               AccountId accountId,
               LockMode mode,
-              java.util.function.Function<dev.obol.domain.port.out.AccountSession, T> work) {
+              java.util.function.Function<dev.obol.domain.port.AccountSession, T> work) {
             if (accountId.equals(broken)) {
               throw new IllegalStateException("connection reset");
             }

@@ -12,7 +12,7 @@ import dev.obol.domain.model.LedgerEntry;
 import dev.obol.domain.model.LowBalancePolicy;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
-import dev.obol.domain.port.in.GrantCommand;
+import dev.obol.domain.usecase.GrantCommand;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryLedgerAudit;
 import dev.obol.domain.testing.LedgerInvariantExtension;

@@ -3,7 +3,7 @@ package dev.obol.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.out.Outbox;
+import dev.obol.domain.port.Outbox;
 import dev.obol.domain.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,7 +12,7 @@ import dev.obol.domain.payment.EventResult;
 import dev.obol.domain.payment.PaymentEvent;
 import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.payment.ReceivedEvent;
-import dev.obol.domain.port.out.PaymentEventParser;
+import dev.obol.domain.port.PaymentEventParser;
 import dev.obol.domain.testing.AnyPaymentEvent;
 import dev.obol.domain.testing.InMemoryAccountStore;
 import dev.obol.domain.testing.InMemoryPaymentStore;

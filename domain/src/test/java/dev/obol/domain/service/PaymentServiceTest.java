@@ -14,7 +14,7 @@ import dev.obol.domain.payment.CheckoutRequest;
 import dev.obol.domain.payment.CheckoutSession;
 import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.payment.Purchase;
-import dev.obol.domain.port.out.PaymentGateway;
+import dev.obol.domain.port.PaymentGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

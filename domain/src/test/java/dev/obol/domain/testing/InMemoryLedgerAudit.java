@@ -6,7 +6,7 @@ import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.LedgerEntry;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.Wallet;
-import dev.obol.domain.port.out.LedgerAudit;
+import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.testing.InMemoryAccountStore.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;

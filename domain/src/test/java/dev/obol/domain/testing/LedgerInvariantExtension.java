@@ -3,8 +3,8 @@ package dev.obol.domain.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.obol.domain.model.AccountId;
-import dev.obol.domain.port.out.LedgerAudit;
-import dev.obol.domain.port.out.LedgerAudit.InvariantReport;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.port.LedgerAudit.InvariantReport;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;

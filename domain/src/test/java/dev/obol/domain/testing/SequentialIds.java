@@ -1,6 +1,6 @@
 package dev.obol.domain.testing;
 
-import dev.obol.domain.port.out.IdGenerator;
+import dev.obol.domain.port.IdGenerator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,0 +1,30 @@
+package dev.obol.domain.port;
+
+import dev.obol.domain.model.Account;
+import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.Grant;
+import dev.obol.domain.model.RecordedEntry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads outside any account lock (committed data only). */
+public interface LedgerReader {
+
+  Optional<Account> findAccount(AccountId accountId);
+
+  /** Grants with something remaining, expired or not. */
+  List<Grant> openGrants(AccountId accountId, Asset asset);
+
+  /**
+   * Newest first, entry ids below {@code beforeEntryId}.
+   *
+   * @param asset null: every asset
+   * @param feature null: every feature
+   */
+  List<RecordedEntry> entries(AccountId accountId, Asset asset, String feature, long beforeEntryId, int limit);
+
+  /** Accounts holding a grant that expired by {@code now} with something remaining (the sweeper's work list). */
+  List<AccountId> accountsWithDueExpiries(Instant now, int limit);
+}

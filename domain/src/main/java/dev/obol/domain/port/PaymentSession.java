@@ -1,0 +1,37 @@
+package dev.obol.domain.port;
+
+import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.QuotaPeriod;
+import dev.obol.domain.payment.Subscription;
+import java.util.Optional;
+
+/** The payment records of one locked account, in the same transaction as its wallet writes. */
+public interface PaymentSession {
+
+  /** The account's wallet side: grants and ledger (the same transaction and lock). */
+  AccountSession wallet();
+
+  Optional<Payment> findPayment(String providerId);
+
+  Optional<Payment> findPaymentByIntent(String paymentIntentId);
+
+  /** @throws RuntimeException when the account already has a payment with this provider id */
+  void insertPayment(Payment payment);
+
+  /** Stores the reversal totals (reversed, clawed back, shortfall); nothing else of a payment ever changes. */
+  void updateReversal(Payment payment);
+
+  Optional<Subscription> findSubscription(String subscriptionId);
+
+  /** Inserts or replaces the account's subscription row. */
+  void saveSubscription(Subscription subscription);
+
+  /** The subscription's period with the latest start, if any. */
+  Optional<QuotaPeriod> latestPeriod(String subscriptionId);
+
+  /** @throws RuntimeException when the period (account, subscription, start) exists already */
+  void insertPeriod(QuotaPeriod period);
+
+  /** What EXPIRY entries have taken from this grant so far (a positive amount). */
+  long expiredFrom(String grantId);
+}

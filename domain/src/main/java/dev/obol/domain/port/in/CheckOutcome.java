@@ -1,7 +1,0 @@
-package dev.obol.domain.port.in;
-
-import dev.obol.domain.model.DenialReason;
-
-/** @param denialReason null when allowed */
-public record CheckOutcome(
-    boolean allowed, DenialReason denialReason, long cost, long balance, boolean lowBalance) {}

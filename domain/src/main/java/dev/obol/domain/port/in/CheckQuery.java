@@ -1,6 +1,0 @@
-package dev.obol.domain.port.in;
-
-import dev.obol.domain.model.AccountId;
-import dev.obol.domain.model.Pricing;
-
-public record CheckQuery(AccountId accountId, Pricing pricing) {}

@@ -1,7 +1,0 @@
-package dev.obol.domain.port.in;
-
-import dev.obol.domain.model.RecordedEntry;
-import java.util.List;
-
-/** @param nextPageToken empty on the last page */
-public record LedgerPage(List<RecordedEntry> entries, String nextPageToken) {}

@@ -1,3 +1,0 @@
-package dev.obol.domain.port.in;
-
-public record SeatCountReceipt(long seatCount, long monthlyFeeCents) {}

@@ -1,8 +1,0 @@
-package dev.obol.domain.port.out;
-
-/**
- * The reads and writes of one locked account inside one transaction: every narrow port of the account at once, as
- * {@link AccountStore#inTransaction} hands it out. Code that needs only part of it takes the narrow port.
- */
-public interface AccountSession
-    extends LockedAccount, RequestLog, Wallets, Debits, SeatPlans, SeatCharges, OutboxWriter {}

@@ -1,0 +1,3 @@
+package dev.obol.domain.usecase;
+
+public record GrantReceipt(String grantId, long balance) {}

@@ -1,0 +1,3 @@
+package dev.obol.domain.usecase;
+
+public record ReversalReceipt(long reversed, long balance) {}

@@ -1,0 +1,3 @@
+package dev.obol.domain.usecase;
+
+public record SeatCountReceipt(long seatCount, long monthlyFeeCents) {}

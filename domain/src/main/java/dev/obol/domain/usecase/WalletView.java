@@ -1,0 +1,8 @@
+package dev.obol.domain.usecase;
+
+import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.Grant;
+import java.util.List;
+
+/** A wallet as GetBalance shows it: live grants only, in burn order. */
+public record WalletView(Asset asset, long balance, long held, boolean lowBalance, List<Grant> grants) {}
