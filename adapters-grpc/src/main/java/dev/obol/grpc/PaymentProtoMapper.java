@@ -48,22 +48,22 @@ public final class PaymentProtoMapper {
   public static ListCatalogResponse catalogResponse(CatalogView catalog) {
     ListCatalogResponse.Builder response =
         ListCatalogResponse.newBuilder()
-            .setTopUpMinAmount(catalog.topUpMinAmount())
-            .setTopUpMaxAmount(catalog.topUpMaxAmount());
+            .setTopUpMinAmount(catalog.topUpMinCents())
+            .setTopUpMaxAmount(catalog.topUpMaxCents());
     for (Pack pack : catalog.packs()) {
       response.addPacks(
           dev.obol.proto.v1.Pack.newBuilder()
               .setPack(pack.name())
               .setAsset(Asset.ASSET_TOKEN)
               .setAmount(pack.tokens())
-              .setPriceAmount(pack.priceAmount())
+              .setPriceAmount(pack.priceCents())
               .setCurrency(pack.currency()));
     }
     for (Plan plan : catalog.plans()) {
       response.addPlans(
           dev.obol.proto.v1.Plan.newBuilder()
               .setPlan(plan.name())
-              .setPriceAmount(plan.priceAmount())
+              .setPriceAmount(plan.priceCents())
               .setCurrency(plan.currency())
               .setInterval(plan.interval().wireName())
               .setMonthlyTokens(plan.monthlyTokens())

@@ -93,7 +93,7 @@ public final class StripePaymentGateway implements PaymentGateway {
     PriceData.Builder price =
         PriceData.builder()
             .setCurrency(item.currency())
-            .setUnitAmount(item.unitAmount())
+            .setUnitAmount(item.unitAmountCents())
             .setProductData(PriceData.ProductData.builder().setName(item.name()).build());
     if (item.recurring() != null) {
       price.setRecurring(

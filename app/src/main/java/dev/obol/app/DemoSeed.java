@@ -44,16 +44,8 @@ public class DemoSeed {
     }
     var receipt =
         wallets.grant(
-            new GrantCommand(
-                DEMO,
-                Asset.TOKEN,
-                DEMO_TOKENS,
-                GrantSource.PROMO,
-                null,
-                null,
-                null,
-                "demo seed",
-                RequestId.of("obol-demo-seed-v1")));
+            GrantCommand.of(
+                DEMO, Asset.TOKEN, DEMO_TOKENS, GrantSource.PROMO, "demo seed", RequestId.of("obol-demo-seed-v1")));
     LOG.info("Demo account '{}' seeded with {} tokens (granted once, grant {})", DEMO, DEMO_TOKENS, receipt.grantId());
   }
 }

@@ -20,8 +20,8 @@ final class PaymentCatalogConfig {
 
   private PaymentCatalogConfig() {}
 
-  static PaymentCatalog parse(String packs, String plans, long topUpMinAmount, long topUpMaxAmount) {
-    return new PaymentCatalog(packs(packs), plans(plans), topUpMinAmount, topUpMaxAmount);
+  static PaymentCatalog parse(String packs, String plans, long topUpMinCents, long topUpMaxCents) {
+    return new PaymentCatalog(packs(packs), plans(plans), topUpMinCents, topUpMaxCents);
   }
 
   static List<Pack> packs(String text) {

@@ -27,7 +27,7 @@ class PaymentCatalogConfigTest {
         .containsExactly(
             new Plan("monthly", 990, "eur", BillingInterval.MONTH, 3000, 0, null),
             new Plan("yearly", 9900, "eur", BillingInterval.YEAR, 3000, 250, "price_yearly"));
-    assertThat(catalog.topUpMaxAmount()).isEqualTo(50000);
+    assertThat(catalog.topUpMaxCents()).isEqualTo(50000);
   }
 
   @Test

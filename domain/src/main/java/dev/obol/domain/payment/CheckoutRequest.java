@@ -29,8 +29,8 @@ public record CheckoutRequest(
 
   /**
    * @param priceId the provider's price id; null: the price is sent inline from the other fields
-   * @param unitAmount cents
+   * @param unitAmountCents cents
    * @param recurring null for one-time payments
    */
-  public record LineItem(String name, String priceId, long unitAmount, String currency, BillingInterval recurring) {}
+  public record LineItem(String name, String priceId, long unitAmountCents, String currency, BillingInterval recurring) {}
 }

@@ -15,13 +15,13 @@ public final class PaymentCatalog {
 
   private final Map<String, Pack> packs = new LinkedHashMap<>();
   private final Map<String, Plan> plans = new LinkedHashMap<>();
-  private final long topUpMinAmount;
-  private final long topUpMaxAmount;
+  private final long topUpMinCents;
+  private final long topUpMaxCents;
 
-  public PaymentCatalog(List<Pack> packs, List<Plan> plans, long topUpMinAmount, long topUpMaxAmount) {
-    if (topUpMinAmount <= 0 || topUpMaxAmount < topUpMinAmount) {
+  public PaymentCatalog(List<Pack> packs, List<Plan> plans, long topUpMinCents, long topUpMaxCents) {
+    if (topUpMinCents <= 0 || topUpMaxCents < topUpMinCents) {
       throw new IllegalArgumentException(
-          "top-up bounds must satisfy 0 < min <= max, got " + topUpMinAmount + ".." + topUpMaxAmount);
+          "top-up bounds must satisfy 0 < min <= max, got " + topUpMinCents + ".." + topUpMaxCents);
     }
     for (Pack pack : packs) {
       if (this.packs.put(pack.name(), pack) != null) {
@@ -33,8 +33,8 @@ public final class PaymentCatalog {
         throw new IllegalArgumentException("plan '" + plan.name() + "' listed twice");
       }
     }
-    this.topUpMinAmount = topUpMinAmount;
-    this.topUpMaxAmount = topUpMaxAmount;
+    this.topUpMinCents = topUpMinCents;
+    this.topUpMaxCents = topUpMaxCents;
   }
 
   /** The packs and plans of the five source systems (design.md). */
@@ -87,22 +87,22 @@ public final class PaymentCatalog {
     return List.copyOf(plans.values());
   }
 
-  public long topUpMinAmount() {
-    return topUpMinAmount;
+  public long topUpMinCents() {
+    return topUpMinCents;
   }
 
-  public long topUpMaxAmount() {
-    return topUpMaxAmount;
+  public long topUpMaxCents() {
+    return topUpMaxCents;
   }
 
   public long checkedTopUp(long amount) {
-    if (amount < topUpMinAmount) {
+    if (amount < topUpMinCents) {
       throw new InvalidArgumentException(
-          "top_up_amount", "TOP_UP_TOO_SMALL", "top_up_amount must be at least " + topUpMinAmount + " cents");
+          "top_up_amount", "TOP_UP_TOO_SMALL", "top_up_amount must be at least " + topUpMinCents + " cents");
     }
-    if (amount > topUpMaxAmount) {
+    if (amount > topUpMaxCents) {
       throw new InvalidArgumentException(
-          "top_up_amount", "TOP_UP_TOO_LARGE", "top_up_amount must be at most " + topUpMaxAmount + " cents");
+          "top_up_amount", "TOP_UP_TOO_LARGE", "top_up_amount must be at most " + topUpMaxCents + " cents");
     }
     return amount;
   }

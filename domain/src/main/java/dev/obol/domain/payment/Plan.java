@@ -10,7 +10,7 @@ import dev.obol.domain.model.Validate;
  */
 public record Plan(
     String name,
-    long priceAmount,
+    long priceCents,
     String currency,
     BillingInterval interval,
     long monthlyTokens,
@@ -19,7 +19,7 @@ public record Plan(
 
   public Plan {
     Validate.id("plan", name);
-    Validate.positive("price_amount", priceAmount);
+    Validate.positive("price_amount", priceCents);
     Validate.id("currency", currency);
     Validate.required("interval", interval);
     Validate.positive("monthly_tokens", monthlyTokens);

@@ -18,5 +18,5 @@ public sealed interface Purchase {
   }
 
   /** @param amount cents */
-  record TopUpPurchase(long amount) implements Purchase {}
+  record TopUpPurchase(long amountCents) implements Purchase {}
 }

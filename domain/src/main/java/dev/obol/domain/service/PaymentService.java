@@ -45,8 +45,8 @@ public final class PaymentService implements PaymentUseCases {
         catalog.packs(),
         catalog.plans(),
         features.features(),
-        catalog.topUpMinAmount(),
-        catalog.topUpMaxAmount());
+        catalog.topUpMinCents(),
+        catalog.topUpMaxCents());
   }
 
   @Override
@@ -78,7 +78,7 @@ public final class PaymentService implements PaymentUseCases {
           new LineItem(
               pack.tokens() + " tokens (" + pack.name() + ")",
               pack.stripePriceId(),
-              pack.priceAmount(),
+              pack.priceCents(),
               pack.currency(),
               null);
     } else if (command.purchase() instanceof Purchase.PlanPurchase p) {
@@ -94,11 +94,11 @@ public final class PaymentService implements PaymentUseCases {
           new LineItem(
               plan.monthlyTokens() + " tokens a month (" + plan.name() + ")",
               plan.stripePriceId(),
-              plan.priceAmount(),
+              plan.priceCents(),
               plan.currency(),
               plan.interval());
     } else if (command.purchase() instanceof Purchase.TopUpPurchase t) {
-      long amount = catalog.checkedTopUp(t.amount());
+      long amount = catalog.checkedTopUp(t.amountCents());
       mode = Mode.PAYMENT;
       metadata.put(CheckoutMetadata.KIND, CheckoutMetadata.KIND_TOP_UP);
       metadata.put(CheckoutMetadata.ACCOUNT_ID, accountId);

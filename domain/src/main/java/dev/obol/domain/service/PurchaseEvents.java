@@ -47,16 +47,9 @@ public final class PurchaseEvents {
     GrantReceipt receipt =
         grants.write(
             session.wallet(),
-            new GrantCommand(
-                paid.accountId(),
-                kind.asset(),
-                paid.grantAmount(),
-                kind.source(),
-                null,
-                null,
-                paid.sessionId(),
-                reason,
-                context.requestId()),
+            GrantCommand.of(
+                    paid.accountId(), kind.asset(), paid.grantAmount(), kind.source(), reason, context.requestId())
+                .withReference(paid.sessionId()),
             context.now());
     session.insertPayment(
         Payment.newGrant(

@@ -136,15 +136,10 @@ public final class QuotaPolicy {
 
   private static GrantCommand quotaGrant(
       Subscription subscription, long amount, Window window, String reference, String reason, RequestId requestId) {
-    return new GrantCommand(
-        subscription.accountId(),
-        Asset.TOKEN,
-        amount,
-        GrantSource.SUBSCRIPTION_QUOTA,
-        Grant.QUOTA_PRIORITY,
-        window.end(),
-        reference,
-        reason,
-        requestId);
+    return GrantCommand.of(
+            subscription.accountId(), Asset.TOKEN, amount, GrantSource.SUBSCRIPTION_QUOTA, reason, requestId)
+        .withPriority(Grant.QUOTA_PRIORITY)
+        .withExpiry(window.end())
+        .withReference(reference);
   }
 }

@@ -7,4 +7,4 @@ import java.util.List;
 
 /** Everything a client can buy or spend on, with prices (cents, tokens). */
 public record CatalogView(
-    List<Pack> packs, List<Plan> plans, List<FeaturePrice> features, long topUpMinAmount, long topUpMaxAmount) {}
+    List<Pack> packs, List<Plan> plans, List<FeaturePrice> features, long topUpMinCents, long topUpMaxCents) {}

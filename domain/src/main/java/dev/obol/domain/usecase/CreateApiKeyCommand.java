@@ -9,6 +9,7 @@ import dev.obol.domain.security.Scope;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * @param accountId null: the key may act on every account
@@ -36,6 +37,15 @@ public record CreateApiKeyCommand(
   }
 
   public String fingerprint() {
-    return Fingerprint.of("create_api_key", name, EnumSet.copyOf(scopes), accountId, expiresAt);
+    // Explicit values, written as the first release wrote them (an EnumSet's and an Instant's text), so a record's
+    // toString() never decides whether a retry across a deploy is the same request.
+    String scopeNames =
+        EnumSet.copyOf(scopes).stream().map(Scope::name).collect(Collectors.joining(", ", "[", "]"));
+    return Fingerprint.of(
+        "create_api_key",
+        name,
+        scopeNames,
+        accountId == null ? null : accountId.value(),
+        expiresAt == null ? null : expiresAt.toString());
   }
 }

@@ -42,7 +42,7 @@ class PaymentServiceTest {
         .containsEntry("account_id", "acct-1")
         .containsEntry("pack", "premium")
         .containsEntry("tokens", "1000");
-    assertThat(request.lineItem().unitAmount()).isEqualTo(6999);
+    assertThat(request.lineItem().unitAmountCents()).isEqualTo(6999);
     assertThat(request.lineItem().recurring()).isNull();
     assertThat(request.idempotencyKey()).isEqualTo("acct-1:r1");
   }
@@ -54,7 +54,7 @@ class PaymentServiceTest {
     CheckoutRequest request = sent.get(0);
     assertThat(request.mode()).isEqualTo(CheckoutRequest.Mode.SUBSCRIPTION);
     assertThat(request.lineItem().recurring()).isEqualTo(BillingInterval.YEAR);
-    assertThat(request.lineItem().unitAmount()).isEqualTo(9900);
+    assertThat(request.lineItem().unitAmountCents()).isEqualTo(9900);
     assertThat(request.metadata()).containsEntry("plan", "yearly").containsEntry("monthly_tokens", "3000");
   }
 
@@ -69,7 +69,7 @@ class PaymentServiceTest {
         "top_up_amount",
         "TOP_UP_TOO_LARGE");
     payments.createCheckoutSession(command(new Purchase.TopUpPurchase(2000), "r1"));
-    assertThat(sent).singleElement().extracting(r -> r.lineItem().unitAmount()).isEqualTo(2000L);
+    assertThat(sent).singleElement().extracting(r -> r.lineItem().unitAmountCents()).isEqualTo(2000L);
   }
 
   @Test

@@ -73,4 +73,19 @@ class RequestFingerprintTest {
     assertThat(MonthlyChargeCommand.fingerprint(ChargePeriod.parse("2026-11")))
         .isEqualTo("9b0b00eaa840a7180b546f4fce3f4f1cff63153215c006146912bf23eff24fdc");
   }
+
+  @Test
+  void an_api_key_request_keeps_its_fingerprint() {
+    CreateApiKeyCommand bound =
+        new CreateApiKeyCommand(
+            "portal",
+            java.util.Set.of(dev.obol.domain.security.Scope.WALLET_READ, dev.obol.domain.security.Scope.WALLET_DEBIT),
+            ALICE,
+            Instant.parse("2026-12-02T00:00:00Z"),
+            REQUEST);
+    CreateApiKeyCommand unbound =
+        new CreateApiKeyCommand("admin", java.util.Set.of(dev.obol.domain.security.Scope.ADMIN), null, null, REQUEST);
+    assertThat(bound.fingerprint()).isEqualTo("8262fb4c16f31b7fe27e7d681cf46d4acbf0ea055dc9236a289d0ef94bc93266");
+    assertThat(unbound.fingerprint()).isEqualTo("286789babf2d32596e93c7b7020545103c2ac76bd1f1e648fc276182ccde061e");
+  }
 }
