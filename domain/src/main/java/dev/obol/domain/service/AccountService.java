@@ -87,23 +87,19 @@ public final class AccountService implements AccountUseCases {
     long feeCents = ladder.formula().feeCents(command.seatCount());
     Instant now = now();
     String fingerprint = command.fingerprint();
-    return store.inTransaction(
+    return Idempotent.write(
+        store,
         command.accountId(),
         LockMode.CREATE_IF_MISSING,
-        session ->
-            Idempotent.run(
-                session,
-                command.requestId(),
-                Operation.SET_SEAT_COUNT,
-                fingerprint,
-                now,
-                () -> {
-                  session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
-                  Wallet wallet = eurWallet(session, command.requestId().value(), now);
-                  ladder.evaluateLowBalance(session, wallet.balance(), now);
-                  session.save(wallet);
-                  return new SeatCountReceipt(command.seatCount().value(), feeCents);
-                }));
+        null,
+        new Idempotent.Request(command.requestId(), Operation.SET_SEAT_COUNT, fingerprint, now),
+        session -> {
+          session.saveSeatPlan(session.seatPlan().withSeatCount(command.seatCount()));
+          Wallet wallet = eurWallet(session, command.requestId().value(), now);
+          ladder.evaluateLowBalance(session, wallet.balance(), now);
+          session.save(wallet);
+          return new SeatCountReceipt(command.seatCount().value(), feeCents);
+        });
   }
 
   @Override
@@ -137,34 +133,26 @@ public final class AccountService implements AccountUseCases {
   public StatusReceipt suspend(StatusChangeCommand command) {
     Instant now = now();
     String fingerprint = command.suspendFingerprint();
-    return store.inTransaction(
+    return Idempotent.write(
+        store,
         command.accountId(),
         LockMode.EXISTING,
-        session ->
-            Idempotent.run(
-                session,
-                command.requestId(),
-                Operation.SUSPEND_ACCOUNT,
-                fingerprint,
-                now,
-                () -> suspend(session, command, now)));
+        null,
+        new Idempotent.Request(command.requestId(), Operation.SUSPEND_ACCOUNT, fingerprint, now),
+        session -> suspend(session, command, now));
   }
 
   @Override
   public StatusReceipt reinstate(StatusChangeCommand command) {
     Instant now = now();
     String fingerprint = command.reinstateFingerprint();
-    return store.inTransaction(
+    return Idempotent.write(
+        store,
         command.accountId(),
         LockMode.EXISTING,
-        session ->
-            Idempotent.run(
-                session,
-                command.requestId(),
-                Operation.REINSTATE_ACCOUNT,
-                fingerprint,
-                now,
-                () -> reinstate(session, command, now)));
+        null,
+        new Idempotent.Request(command.requestId(), Operation.REINSTATE_ACCOUNT, fingerprint, now),
+        session -> reinstate(session, command, now));
   }
 
   private StatusReceipt suspend(AccountSession session, StatusChangeCommand command, Instant now) {

@@ -1,11 +1,17 @@
 package dev.obol.domain.service;
 
 import dev.obol.domain.error.FailedPreconditionException;
+import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.port.AccountSession;
+import dev.obol.domain.port.AccountStore;
+import dev.obol.domain.port.AccountStore.LockMode;
+import dev.obol.domain.port.AccountStore.Prefetch;
 import dev.obol.domain.port.RequestLog;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +26,36 @@ import java.util.function.Supplier;
 final class Idempotent {
 
   private Idempotent() {}
+
+  /** What makes a write idempotent: its key, what it is, and a digest of its payload. */
+  record Request(RequestId requestId, Operation operation, String fingerprint, Instant now) {}
+
+  /**
+   * An idempotent write on one account: its transaction and lock, the replay or conflict check, the work, and the
+   * stored answer, in one call (the shape of every write but the monthly run, which checks the account first).
+   *
+   * @param prefetch what the store may read with the lock (null: nothing)
+   */
+  static <T> T write(
+      AccountStore store,
+      AccountId accountId,
+      LockMode mode,
+      Prefetch prefetch,
+      Request request,
+      Function<AccountSession, ? extends T> work) {
+    return store.inTransaction(
+        accountId,
+        mode,
+        prefetch,
+        session ->
+            run(
+                session,
+                request.requestId(),
+                request.operation(),
+                request.fingerprint(),
+                request.now(),
+                () -> work.apply(session)));
+  }
 
   static <T> T run(
       RequestLog log,

@@ -102,18 +102,13 @@ public final class WalletService implements WalletUseCases {
     Charge charge = command.pricing().resolve(catalog);
     String fingerprint = command.fingerprint();
     Instant now = now();
-    return store.inTransaction(
+    return Idempotent.write(
+        store,
         command.accountId(),
         LockMode.EXISTING,
         new Prefetch(command.requestId(), charge.asset()),
-        session ->
-            Idempotent.run(
-                session,
-                command.requestId(),
-                Operation.CHECK_AND_DEBIT,
-                fingerprint,
-                now,
-                () -> debit(session, command, charge, now)));
+        new Idempotent.Request(command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint, now),
+        session -> debit(session, command, charge, now));
   }
 
   /** A debit, or the reason it is denied (a denial is not stored: a retry after a top-up may succeed). */
@@ -182,35 +177,26 @@ public final class WalletService implements WalletUseCases {
     // Checked before the transaction: a past expiry fails without touching the database.
     GrantWriter.checkedExpiry(command.expiresAt(), now);
     String fingerprint = command.fingerprint();
-    return store.inTransaction(
+    return Idempotent.write(
+        store,
         command.accountId(),
         LockMode.CREATE_IF_MISSING,
         new Prefetch(command.requestId(), command.asset()),
-        session ->
-            Idempotent.run(
-                session,
-                command.requestId(),
-                Operation.GRANT,
-                fingerprint,
-                now,
-                () -> grants.write(session, command, now)));
+        new Idempotent.Request(command.requestId(), Operation.GRANT, fingerprint, now),
+        session -> grants.write(session, command, now));
   }
 
   @Override
   public ReversalReceipt reverseDebit(ReverseDebitCommand command) {
     Instant now = now();
     String fingerprint = command.fingerprint();
-    return store.inTransaction(
+    return Idempotent.write(
+        store,
         command.accountId(),
         LockMode.EXISTING,
-        session ->
-            Idempotent.run(
-                session,
-                command.requestId(),
-                Operation.REVERSE_DEBIT,
-                fingerprint,
-                now,
-                () -> reverse(session, command, now)));
+        null,
+        new Idempotent.Request(command.requestId(), Operation.REVERSE_DEBIT, fingerprint, now),
+        session -> reverse(session, command, now));
   }
 
   private ReversalReceipt reverse(AccountSession session, ReverseDebitCommand command, Instant now) {
