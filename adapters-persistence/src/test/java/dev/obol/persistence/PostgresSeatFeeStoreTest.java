@@ -44,7 +44,7 @@ class PostgresSeatFeeStoreTest {
   static void startDatabase() {
     PersistenceContext context = TestDatabase.get().freshContext(8);
     dataSource = context.dataSource();
-    store = new PostgresAccountStore(dataSource);
+    store = new PostgresAccountStore(dataSource, context.bean(AccountTables.class), () -> null);
     audit = new PostgresLedgerAudit(dataSource, store);
     outbox = new PostgresOutbox(context.bean(OutboxRepository.class));
   }
