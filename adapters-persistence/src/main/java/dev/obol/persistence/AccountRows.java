@@ -4,12 +4,17 @@ import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.ChargePeriod;
 import dev.obol.domain.model.EntryKind;
 import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.GrantSource;
 import dev.obol.domain.model.LedgerEntry;
 import dev.obol.domain.model.Operation;
+import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.SeatCharge;
+import dev.obol.domain.model.SeatCount;
+import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.port.DebitRecord;
 import dev.obol.domain.port.RequestLog.StoredRequest;
 import java.sql.ResultSet;
@@ -20,7 +25,9 @@ import java.util.Optional;
 
 /**
  * The account tables' column lists and row mappers, in one place for the locked session and the lock-free reads:
- * a column added to a table is added here once. The seat tables have theirs in {@link PostgresSeats}.
+ * a column added to a table is added here once. The hand-written statements of the hot path read result sets; the
+ * tables on repositories ({@link AccountTables}) read rows ({@link AccountRow}, {@link SeatPlanRow},
+ * {@link SeatChargeRow}, {@link LedgerEntryRow}), mapped to the domain here too.
  */
 final class AccountRows {
 
@@ -103,5 +110,49 @@ final class AccountRows {
     Operation operation = Operation.valueOf(rows.getString(1));
     return Optional.of(
         new StoredRequest(operation, rows.getString(2), JsonCodec.read(rows.getString(3), operation.resultType())));
+  }
+
+  // ---- rows of the repositories --------------------------------------------------------------------------------
+
+  static Account account(AccountRow row) {
+    return new Account(AccountId.of(row.accountId()), AccountStatus.valueOf(row.status()), row.createdAt());
+  }
+
+  static SeatPlan seatPlan(SeatPlanRow row) {
+    String notifiedIn = row.lowBalanceNotifiedIn();
+    return new SeatPlan(
+        SeatCount.of(row.seatCount()),
+        row.lowBalanceAlerted(),
+        notifiedIn == null ? null : ChargePeriod.parse(notifiedIn),
+        row.statusReason());
+  }
+
+  static SeatCharge seatCharge(SeatChargeRow row) {
+    return new SeatCharge(
+        AccountId.of(row.accountId()),
+        ChargePeriod.parse(row.period()),
+        row.chargeId(),
+        SeatCount.of(row.seatCount()),
+        row.fee(),
+        SeatCharge.Outcome.valueOf(row.outcome()),
+        row.chargedAt(),
+        row.paidAt());
+  }
+
+  static RecordedEntry recordedEntry(LedgerEntryRow row) {
+    LedgerEntry entry =
+        new LedgerEntry(
+            AccountId.of(row.accountId()),
+            Asset.valueOf(row.asset()),
+            row.grantId(),
+            EntryKind.valueOf(row.kind()),
+            row.amount(),
+            row.balanceAfter(),
+            row.feature(),
+            row.reason(),
+            row.requestId(),
+            row.operationId(),
+            row.createdAt());
+    return new RecordedEntry(row.entryId(), entry, row.keyId());
   }
 }

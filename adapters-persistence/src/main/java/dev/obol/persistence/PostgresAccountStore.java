@@ -9,31 +9,39 @@ import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore;
 import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.port.SeatAccounts;
+import io.micronaut.data.exceptions.DataAccessException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
-/** The wallet ports on PostgreSQL, in plain JDBC so each statement and round trip of the hot path is deliberate. */
+/**
+ * The wallet ports on PostgreSQL. Account transactions run on {@link PostgresSession}, whose debit path is plain JDBC
+ * so each statement and round trip is deliberate; the reads outside any lock (the account, the ledger listing, the
+ * jobs' work lists) and the seat tables are on the repositories of {@link AccountTables}.
+ */
 public final class PostgresAccountStore implements AccountStore, LedgerReader, SeatAccounts {
 
   private final DataSource dataSource;
+  private final AccountTables tables;
   private final Supplier<String> actingKeyId;
 
+  /** On a Micronaut context's pool (the store tests): its repositories are the ones bound to that pool. */
   public PostgresAccountStore(DataSource dataSource) {
-    this(dataSource, () -> null);
+    this(dataSource, AccountTables.of(dataSource), () -> null);
   }
 
   /**
+   * @param tables the repositories of the context {@code dataSource} belongs to
    * @param actingKeyId the API key of the call the current thread serves (null: Obol's own work). Every ledger entry
    *     and request record a transaction writes is stamped with it here, in the one place all account writes pass,
    *     so no use case can forget to say who did it.
    */
-  public PostgresAccountStore(DataSource dataSource, Supplier<String> actingKeyId) {
+  public PostgresAccountStore(DataSource dataSource, AccountTables tables, Supplier<String> actingKeyId) {
     this.dataSource = dataSource;
+    this.tables = tables;
     this.actingKeyId = actingKeyId;
   }
 
@@ -52,10 +60,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
 
   @Override
   public Optional<Account> findAccount(AccountId accountId) {
-    return query(
-        AccountRows.ACCOUNT_COLUMNS + " WHERE account_id = ?",
-        statement -> statement.setString(1, accountId.value()),
-        rows -> rows.next() ? Optional.of(AccountRows.account(rows)) : Optional.empty());
+    return read("findAccount", () -> tables.accounts.findById(accountId.value()).map(AccountRows::account));
   }
 
   @Override
@@ -69,77 +74,48 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
         AccountRows::grants);
   }
 
+  /** Newest first, before the cursor {@code beforeEntryId}; a null asset or feature does not filter. */
   @Override
   public List<RecordedEntry> entries(
       AccountId accountId, Asset asset, String feature, long beforeEntryId, int limit) {
-    String sql =
-        "SELECT * FROM ledger_entries WHERE account_id = ? AND entry_id < ?"
-            + (asset != null ? " AND asset = ?" : "")
-            + (feature != null ? " AND feature = ?" : "")
-            + " ORDER BY entry_id DESC LIMIT ?";
-    return query(
-        sql,
-        statement -> {
-          int i = 1;
-          statement.setString(i++, accountId.value());
-          statement.setLong(i++, beforeEntryId);
-          if (asset != null) {
-            statement.setString(i++, asset.name());
-          }
-          if (feature != null) {
-            statement.setString(i++, feature);
-          }
-          statement.setInt(i, limit);
-        },
-        rows -> {
-          List<RecordedEntry> entries = new ArrayList<>();
-          while (rows.next()) {
-            entries.add(new RecordedEntry(rows.getLong("entry_id"), AccountRows.entry(rows), rows.getString("key_id")));
-          }
-          return entries;
-        });
+    return read(
+        "entries",
+        () ->
+            tables.entries
+                .page(accountId.value(), beforeEntryId, asset == null ? null : asset.name(), feature, limit)
+                .stream()
+                .map(AccountRows::recordedEntry)
+                .toList());
   }
 
   @Override
   public List<AccountId> accountsWithDueExpiries(Instant now, int limit) {
-    return query(
-        "SELECT DISTINCT account_id FROM grants"
-            + " WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? LIMIT ?",
-        statement -> {
-          Jdbc.setInstant(statement, 1, now);
-          statement.setInt(2, limit);
-        },
-        rows -> {
-          List<AccountId> ids = new ArrayList<>();
-          while (rows.next()) {
-            ids.add(AccountId.of(rows.getString(1)));
-          }
-          return ids;
-        });
+    return read("accountsWithDueExpiries", () -> accountIds(tables.accounts.withDueExpiries(now, limit)));
   }
 
   // ---- seat fees and standing ------------------------------------------------------------------------------------
 
   @Override
   public List<AccountId> accountsWithSeats(String afterAccountId, int limit) {
-    return query(
-        "SELECT account_id FROM seat_plans WHERE seat_count > 0 AND account_id > ? ORDER BY account_id LIMIT ?",
-        statement -> {
-          statement.setString(1, afterAccountId);
-          statement.setInt(2, limit);
-        },
-        rows -> {
-          List<AccountId> ids = new ArrayList<>();
-          while (rows.next()) {
-            ids.add(AccountId.of(rows.getString(1)));
-          }
-          return ids;
-        });
+    return read("accountsWithSeats", () -> accountIds(tables.seatPlans.withSeatsAfter(afterAccountId, limit)));
   }
 
   // ---- plumbing --------------------------------------------------------------------------------------------------
 
-  /** A read in its own short autocommit transaction. */
+  private static List<AccountId> accountIds(List<String> ids) {
+    return ids.stream().map(AccountId::of).toList();
+  }
+
+  /** A repository's read outside any transaction; its failure as this module's exception. */
+  private static <T> T read(String what, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (DataAccessException e) {
+      throw new PersistenceException(what + " failed", e);
+    }
+  }
+
+  /** A hand-written read in its own short autocommit transaction. */
   <T> T query(String sql, Transactions.Binder binder, Transactions.Reader<T> reader) {
     return Transactions.query(dataSource, sql, binder, reader);
   }

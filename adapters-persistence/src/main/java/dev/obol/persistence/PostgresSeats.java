@@ -3,166 +3,114 @@ package dev.obol.persistence;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.ChargePeriod;
 import dev.obol.domain.model.SeatCharge;
-import dev.obol.domain.model.SeatCount;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.port.SeatCharges;
 import dev.obol.domain.port.SeatPlans;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.micronaut.data.exceptions.DataAccessException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The seat_plans and seat_charges SQL of one locked account, for {@link PostgresSession}: every statement goes through
- * the session's {@code prepare}, so it runs after the session's held-back writes and in its transaction.
+ * The seat plan and seat charges of one locked account, for {@link PostgresSession}, on the repositories of
+ * {@link AccountTables}. They join the session's transaction (the repositories run on the transaction manager's
+ * connection); every call first sends the session's held-back writes, so it sees them, as the session's own
+ * statements do.
  */
 final class PostgresSeats implements SeatPlans, SeatCharges {
 
-  /** Prepares a statement in the session's transaction, after its pending writes. */
-  interface Statements {
-    PreparedStatement prepare(String sql) throws SQLException;
-  }
-
-  private static final String PLAN_COLUMNS =
-      "SELECT seat_count, low_balance_alerted, low_balance_notified_in, status_reason FROM seat_plans";
-
-  private static final String CHARGE_COLUMNS =
-      "SELECT period, charge_id, seat_count, fee, outcome, charged_at, paid_at FROM seat_charges";
-
-  private final Statements statements;
+  private final Runnable flushPending;
+  private final Supplier<AccountTables> lookup;
   private final AccountId accountId;
+  private AccountTables tables;
 
-  PostgresSeats(Statements statements, AccountId accountId) {
-    this.statements = statements;
+  /**
+   * @param flushPending sends the session's held-back writes
+   * @param lookup asked once, on first use: a debit never touches the seat tables
+   */
+  PostgresSeats(Runnable flushPending, Supplier<AccountTables> lookup, AccountId accountId) {
+    this.flushPending = flushPending;
+    this.lookup = lookup;
     this.accountId = accountId;
   }
 
   @Override
   public SeatPlan seatPlan() {
-    try (PreparedStatement statement = statements.prepare(PLAN_COLUMNS + " WHERE account_id = ?")) {
-      statement.setString(1, accountId.value());
-      try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return SeatPlan.NONE;
-        }
-        String notifiedIn = rows.getString(3);
-        return new SeatPlan(
-            SeatCount.of(rows.getLong(1)),
-            rows.getBoolean(2),
-            notifiedIn == null ? null : ChargePeriod.parse(notifiedIn),
-            rows.getString(4));
-      }
-    } catch (SQLException e) {
-      throw failed("seatPlan", e);
-    }
+    return run(
+        "seatPlan",
+        t -> t.seatPlans.findById(accountId.value()).map(AccountRows::seatPlan).orElse(SeatPlan.NONE));
   }
 
   @Override
   public void saveSeatPlan(SeatPlan plan) {
-    try (PreparedStatement statement =
-        statements.prepare(
-            "INSERT INTO seat_plans (account_id, seat_count, low_balance_alerted, low_balance_notified_in,"
-                + " status_reason, updated_at) VALUES (?, ?, ?, ?, ?, now())"
-                + " ON CONFLICT (account_id) DO UPDATE SET seat_count = excluded.seat_count,"
-                + " low_balance_alerted = excluded.low_balance_alerted,"
-                + " low_balance_notified_in = excluded.low_balance_notified_in,"
-                + " status_reason = excluded.status_reason, updated_at = excluded.updated_at")) {
-      statement.setString(1, accountId.value());
-      statement.setLong(2, plan.seatCount().value());
-      statement.setBoolean(3, plan.lowBalanceAlerted());
-      statement.setString(4, plan.lowBalanceNotifiedIn() == null ? null : plan.lowBalanceNotifiedIn().toString());
-      statement.setString(5, plan.statusReason());
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("saveSeatPlan", e);
-    }
+    run(
+        "saveSeatPlan",
+        t ->
+            t.seatPlans.upsert(
+                accountId.value(),
+                plan.seatCount().value(),
+                plan.lowBalanceAlerted(),
+                plan.lowBalanceNotifiedIn() == null ? null : plan.lowBalanceNotifiedIn().toString(),
+                plan.statusReason()));
   }
 
   @Override
   public Optional<SeatCharge> findSeatCharge(ChargePeriod period) {
-    return charges(" AND period = ?", period.toString()).stream().findFirst();
+    return run(
+        "seatCharges", t -> t.seatCharges.find(accountId.value(), period.toString()).map(AccountRows::seatCharge));
   }
 
   @Override
   public Optional<SeatCharge> lastSeatCharge() {
-    return charges(" ORDER BY period DESC LIMIT 1", null).stream().findFirst();
+    return run("seatCharges", t -> t.seatCharges.last(accountId.value()).map(AccountRows::seatCharge));
   }
 
   @Override
   public List<SeatCharge> owedSeatCharges() {
-    return charges(" AND paid_at IS NULL ORDER BY period", null);
-  }
-
-  private List<SeatCharge> charges(String condition, String period) {
-    try (PreparedStatement statement = statements.prepare(CHARGE_COLUMNS + " WHERE account_id = ?" + condition)) {
-      statement.setString(1, accountId.value());
-      if (period != null) {
-        statement.setString(2, period);
-      }
-      List<SeatCharge> charges = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          charges.add(charge(rows));
-        }
-      }
-      return charges;
-    } catch (SQLException e) {
-      throw failed("seatCharges", e);
-    }
-  }
-
-  private SeatCharge charge(ResultSet rows) throws SQLException {
-    return new SeatCharge(
-        accountId,
-        ChargePeriod.parse(rows.getString("period")),
-        rows.getString("charge_id"),
-        SeatCount.of(rows.getLong("seat_count")),
-        rows.getLong("fee"),
-        SeatCharge.Outcome.valueOf(rows.getString("outcome")),
-        Jdbc.getInstant(rows, "charged_at"),
-        Jdbc.getInstant(rows, "paid_at"));
+    return run(
+        "seatCharges",
+        t -> t.seatCharges.owed(accountId.value()).stream().map(AccountRows::seatCharge).toList());
   }
 
   @Override
   public void saveSeatCharge(SeatCharge charge) {
-    try (PreparedStatement statement =
-        statements.prepare(
-            "INSERT INTO seat_charges (account_id, period, charge_id, seat_count, fee, outcome, charged_at, paid_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      statement.setString(1, accountId.value());
-      statement.setString(2, charge.period().toString());
-      statement.setString(3, charge.chargeId());
-      statement.setLong(4, charge.seatCount().value());
-      statement.setLong(5, charge.feeCents());
-      statement.setString(6, charge.outcome().name());
-      Jdbc.setInstant(statement, 7, charge.chargedAt());
-      Jdbc.setInstant(statement, 8, charge.paidAt());
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("saveSeatCharge", e);
-    }
+    run(
+        "saveSeatCharge",
+        t ->
+            t.seatCharges.insert(
+                accountId.value(),
+                charge.period().toString(),
+                charge.chargeId(),
+                charge.seatCount().value(),
+                charge.feeCents(),
+                charge.outcome().name(),
+                charge.chargedAt(),
+                charge.paidAt()));
   }
 
   @Override
   public void markSeatChargePaid(ChargePeriod period, Instant paidAt) {
-    try (PreparedStatement statement =
-        statements.prepare(
-            "UPDATE seat_charges SET paid_at = ? WHERE account_id = ? AND period = ? AND paid_at IS NULL")) {
-      Jdbc.setInstant(statement, 1, paidAt);
-      statement.setString(2, accountId.value());
-      statement.setString(3, period.toString());
-      if (statement.executeUpdate() != 1) {
-        throw new IllegalStateException("no owed seat charge " + period + " on account " + accountId);
-      }
-    } catch (SQLException e) {
-      throw failed("markSeatChargePaid", e);
+    int updated = run("markSeatChargePaid", t -> t.seatCharges.markPaid(accountId.value(), period.toString(), paidAt));
+    if (updated != 1) {
+      throw new IllegalStateException("no owed seat charge " + period + " on account " + accountId);
     }
   }
 
-  private PersistenceException failed(String what, SQLException e) {
-    return new PersistenceException(what + " on account " + accountId + " failed", e);
+  private interface Call<T> {
+    T on(AccountTables tables);
+  }
+
+  /** After the pending writes; a failure named as the hand-written statements name theirs. */
+  private <T> T run(String what, Call<T> call) {
+    flushPending.run();
+    if (tables == null) {
+      tables = lookup.get();
+    }
+    try {
+      return call.on(tables);
+    } catch (DataAccessException e) {
+      throw new PersistenceException(what + " on account " + accountId + " failed", e);
+    }
   }
 }

@@ -28,7 +28,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** One locked account inside one open transaction. Not thread-safe; lives as long as the transaction. */
+/**
+ * One locked account inside one open transaction. Not thread-safe; lives as long as the transaction.
+ *
+ * <p>The debit hot path stays hand-written JDBC on the transaction's connection, because its round trips per debit
+ * are counted (and benchmarked): {@link #open} takes the lock and, with a prefetch, reads the stored request and the
+ * open grants in the same round trip; {@link #loadWallet} and {@link #findRequest} are single statements when not
+ * prefetched; {@link PendingWrites} sends every write of a debit (grants, ledger entries, debit, request record) as
+ * one statement, where a repository would send one per row and read back what it wrote. The other statements of an
+ * account transaction (debit lookups, reversals, status, outbox) are rare and stay next to them. The seat tables are
+ * on repositories ({@link PostgresSeats}): they join this transaction, after the held-back writes are flushed.
+ */
 final class PostgresSession implements AccountSession {
 
   private final Connection connection;
@@ -43,7 +53,8 @@ final class PostgresSession implements AccountSession {
     this.connection = connection;
     this.accountId = accountId;
     this.account = account;
-    this.seats = new PostgresSeats(this::prepare, accountId);
+    // The repositories of the context whose transaction holds this connection: the only ones that join it.
+    this.seats = new PostgresSeats(this::flush, () -> AccountTables.holding(connection), accountId);
   }
 
   /**
@@ -290,7 +301,7 @@ final class PostgresSession implements AccountSession {
     }
   }
 
-  // ---- seat plans and charges: the SQL is PostgresSeats'
+  // ---- seat plans and charges: on repositories, through PostgresSeats
 
   @Override
   public SeatPlan seatPlan() {

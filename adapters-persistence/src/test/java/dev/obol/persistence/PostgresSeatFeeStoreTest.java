@@ -12,11 +12,13 @@ import dev.obol.domain.model.NotificationType;
 import dev.obol.domain.model.SeatCharge;
 import dev.obol.domain.model.SeatCount;
 import dev.obol.domain.model.SeatPlan;
+import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.port.Outbox.PendingNotification;
 import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +46,7 @@ class PostgresSeatFeeStoreTest {
   static void startDatabase() {
     PersistenceContext context = TestDatabase.get().freshContext(8);
     dataSource = context.dataSource();
-    store = new PostgresAccountStore(dataSource);
+    store = new PostgresAccountStore(dataSource, context.bean(AccountTables.class), () -> null);
     audit = new PostgresLedgerAudit(dataSource, store);
     outbox = new PostgresOutbox(context.bean(OutboxRepository.class));
   }
@@ -98,6 +100,41 @@ class PostgresSeatFeeStoreTest {
     });
     assertThat(store.accountsWithSeats("", 100_000)).contains(account);
     assertThat(store.accountsWithSeats(account.value(), 100_000)).doesNotContain(account);
+  }
+
+  @Test
+  void seatWritesShareTheAccountsTransactionAndItsConnection() {
+    store.inTransaction(account, LockMode.CREATE_IF_MISSING, s -> null);
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(account, LockMode.EXISTING, s -> {
+                  s.saveSeatPlan(new SeatPlan(SeatCount.of(2), false, null, null));
+                  s.saveSeatCharge(charge(ChargePeriod.parse("2026-11"), "fee_1"));
+                  // The repository's writes are seen by a hand-written statement of the session: one connection.
+                  assertThat(countSeatCharges(s)).isEqualTo(1);
+                  throw new IllegalStateException("boom");
+                }))
+        .hasMessage("boom");
+
+    store.inTransaction(account, LockMode.EXISTING, s -> {
+      assertThat(s.seatPlan()).isEqualTo(SeatPlan.NONE);
+      assertThat(s.lastSeatCharge()).isEmpty();
+      return null;
+    });
+    assertThat(store.accountsWithSeats("", 100_000)).doesNotContain(account);
+  }
+
+  private long countSeatCharges(AccountSession session) {
+    try (var statement =
+        ((PostgresSession) session).prepare("SELECT count(*) FROM seat_charges WHERE account_id = ?")) {
+      statement.setString(1, account.value());
+      try (var rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -173,7 +210,7 @@ class PostgresSeatFeeStoreTest {
         }
       }
       return ids;
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }

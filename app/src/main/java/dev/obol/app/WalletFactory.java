@@ -15,6 +15,7 @@ import dev.obol.domain.service.WalletService;
 import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.CallerContext;
 import dev.obol.grpc.WalletGrpcEndpoint;
+import dev.obol.persistence.AccountTables;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.PostgresLedgerAudit;
 import dev.obol.persistence.TimeOrderedIds;
@@ -35,9 +36,9 @@ import java.util.Map;
 public class WalletFactory {
 
   @Singleton
-  PostgresAccountStore accountStore(HikariDataSource dataSource) {
+  PostgresAccountStore accountStore(HikariDataSource dataSource, AccountTables tables) {
     // Writes are stamped with the key of the gRPC call the thread serves (null for the webhook and the jobs).
-    return new PostgresAccountStore(dataSource, CallerContext::currentKeyId);
+    return new PostgresAccountStore(dataSource, tables, CallerContext::currentKeyId);
   }
 
   /** The ledger invariant recomputed from the rows and compared with the read path (tests and operators). */

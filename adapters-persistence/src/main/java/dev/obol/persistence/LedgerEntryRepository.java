@@ -1,0 +1,25 @@
+package dev.obol.persistence;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.util.List;
+
+/** The ledger's history, read outside any lock. Append-only: nothing here writes (see {@link PendingWrites}). */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface LedgerEntryRepository extends GenericRepository<LedgerEntryRow, Long> {
+
+  /**
+   * A page of the account's entries, newest first, before the cursor {@code beforeEntryId}; a null asset or feature
+   * does not filter. The casts give PostgreSQL the type of a parameter that is only compared with null.
+   */
+  @Query(
+      "SELECT * FROM ledger_entries WHERE account_id = :accountId AND entry_id < :beforeEntryId"
+          + " AND (CAST(:asset AS text) IS NULL OR asset = :asset)"
+          + " AND (CAST(:feature AS text) IS NULL OR feature = :feature)"
+          + " ORDER BY entry_id DESC LIMIT :limit")
+  List<LedgerEntryRow> page(
+      String accountId, long beforeEntryId, @Nullable String asset, @Nullable String feature, int limit);
+}
