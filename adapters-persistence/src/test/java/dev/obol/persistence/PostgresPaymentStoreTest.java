@@ -23,6 +23,7 @@ import dev.obol.domain.port.PaymentStore;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.domain.testing.LedgerInvariantExtension;
+import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
 import java.time.Instant;
 import java.util.Optional;
@@ -46,10 +47,19 @@ class PostgresPaymentStoreTest {
 
   @BeforeAll
   static void startDatabase() {
-    dataSource = TestDatabase.get().freshDataSource(8);
+    PersistenceContext context = TestDatabase.get().freshContext(8);
+    dataSource = context.dataSource();
     accounts = new PostgresAccountStore(dataSource);
     audit = new PostgresLedgerAudit(dataSource, accounts);
-    payments = new PostgresPaymentStore(dataSource, clock);
+    payments =
+        new PostgresPaymentStore(
+            dataSource,
+            clock,
+            new PaymentRepositories(
+                context.bean(StripeEventRepository.class),
+                context.bean(PaymentRepository.class),
+                context.bean(SubscriptionRepository.class),
+                context.bean(QuotaPeriodRepository.class)));
   }
 
   @AfterAll

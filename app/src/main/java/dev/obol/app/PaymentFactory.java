@@ -13,7 +13,12 @@ import dev.obol.domain.service.PurchaseEvents;
 import dev.obol.domain.service.QuotaPolicy;
 import dev.obol.domain.service.RefundEvents;
 import dev.obol.domain.service.SubscriptionEvents;
+import dev.obol.persistence.PaymentRepositories;
+import dev.obol.persistence.PaymentRepository;
 import dev.obol.persistence.PostgresPaymentStore;
+import dev.obol.persistence.QuotaPeriodRepository;
+import dev.obol.persistence.StripeEventRepository;
+import dev.obol.persistence.SubscriptionRepository;
 import dev.obol.stripe.StripeEventTranslator;
 import dev.obol.stripe.StripePaymentGateway;
 import dev.obol.stripe.StripeWebhook;
@@ -57,8 +62,15 @@ public class PaymentFactory {
   }
 
   @Singleton
-  PostgresPaymentStore paymentStore(HikariDataSource dataSource, Clock clock) {
-    return new PostgresPaymentStore(dataSource, clock);
+  PostgresPaymentStore paymentStore(
+      HikariDataSource dataSource,
+      Clock clock,
+      StripeEventRepository events,
+      PaymentRepository payments,
+      SubscriptionRepository subscriptions,
+      QuotaPeriodRepository periods) {
+    return new PostgresPaymentStore(
+        dataSource, clock, new PaymentRepositories(events, payments, subscriptions, periods));
   }
 
   /** Reads Stripe payloads, for the webhook and for reprocessing stored events alike. */
