@@ -67,6 +67,13 @@ public final class ObolTestApp implements AutoCloseable {
     return app;
   }
 
+  /** An instance on an existing database and clock: the second instance of an injected one. */
+  static ObolTestApp alongside(String databaseUrl, TestClock clock, Map<String, Object> extraProperties) {
+    ObolTestApp app = new ObolTestApp(databaseUrl, clock, extraProperties);
+    app.boot();
+    return app;
+  }
+
   /**
    * A second instance of the service on the same database and clock, with its own ports (what running two Obol
    * instances behind a load balancer looks like).
