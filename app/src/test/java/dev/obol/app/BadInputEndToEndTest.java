@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.app.testing.StripeStub;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.grpc.WalletProtoMapper;
 import dev.obol.proto.v1.AccountServiceGrpc.AccountServiceBlockingStub;
 import dev.obol.proto.v1.AccountStatus;
@@ -27,6 +30,8 @@ import dev.obol.proto.v1.SetSeatCountRequest;
 import dev.obol.proto.v1.SuspendAccountRequest;
 import dev.obol.proto.v1.WalletServiceGrpc.WalletServiceBlockingStub;
 import io.grpc.Status;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,10 +43,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,7 +54,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A hostile client's bad input, over the real socket to the real app on PostgreSQL: each is INVALID_ARGUMENT with an
  * ErrorInfo naming the field, and writes nothing (every table keeps its row count, Stripe is not called).
  */
-class BadInputEndToEndTest {
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputEndToEndTest implements ObolTestProperties {
 
   private static final List<String> TABLES =
       List.of(
@@ -58,28 +65,29 @@ class BadInputEndToEndTest {
   private static final String NUL = "\u0000";
   private static final String URL = "https://app.example.com/billing/done";
 
-  private static StripeStub stripe;
-  private static ObolTestApp app;
+  private final StripeStub stripe = StripeStub.start();
+  @Inject ObolUnderTest app;
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
+
   private WalletServiceBlockingStub wallet;
   private AccountServiceBlockingStub accounts;
   private String account;
 
-  @BeforeAll
-  static void start() {
-    stripe = StripeStub.start();
-    app =
-        ObolTestApp.start(
-            Map.of(
-                "obol.stripe.secret-key", "sk_test_obol",
-                "obol.stripe.api-base", stripe.baseUrl(),
-                "obol.payments.packs", "basic=100/999",
-                "obol.seat-fee.charge-enabled", false,
-                "obol.notify.poll-interval", "1h"));
+  @Override
+  public Map<String, Object> settings() {
+    return Map.of(
+        "obol.stripe.secret-key", "sk_test_obol",
+        "obol.stripe.api-base", stripe.baseUrl(),
+        "obol.payments.packs", "basic=100/999",
+        "obol.seat-fee.charge-enabled", false,
+        "obol.notify.poll-interval", "1h");
   }
 
   @AfterAll
-  static void stop() {
-    app.close();
+  void stopStripe() {
     stripe.close();
   }
 
@@ -88,11 +96,6 @@ class BadInputEndToEndTest {
     account = "acct-" + UUID.randomUUID();
     wallet = app.wallet();
     accounts = app.accounts();
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
   }
 
   // ---- ids: control, format and separator characters -------------------------------------------------------------
@@ -314,7 +317,7 @@ class BadInputEndToEndTest {
     return accounts.getStanding(GetStandingRequest.newBuilder().setAccountId(accountId).build()).getStatus();
   }
 
-  private static Map<String, Long> rowCounts() {
+  private Map<String, Long> rowCounts() {
     Map<String, Long> counts = new LinkedHashMap<>();
     try (Connection connection = app.bean(HikariDataSource.class).getConnection();
         Statement statement = connection.createStatement()) {

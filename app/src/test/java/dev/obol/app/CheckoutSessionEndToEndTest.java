@@ -4,58 +4,61 @@ import static dev.obol.app.testing.GrpcAssertions.assertError;
 import static dev.obol.app.testing.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.obol.app.testing.ObolTestApp;
-import dev.obol.app.testing.StripeStub;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.app.testing.StripeStub.Recorded;
+import dev.obol.app.testing.StripeStub;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.proto.v1.CreateCheckoutSessionRequest;
 import dev.obol.proto.v1.CreateCheckoutSessionResponse;
 import io.grpc.Status;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CreateCheckoutSession over gRPC against a local Stripe stub that records what Obol sent. */
-class CheckoutSessionEndToEndTest {
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckoutSessionEndToEndTest implements ObolTestProperties {
 
   private static final String SUCCESS_URL = "https://app.example.com/billing/success?session={CHECKOUT_SESSION_ID}";
   private static final String CANCEL_URL = "https://app.example.com/billing/cancel";
 
-  private static StripeStub stripe;
-  private static ObolTestApp app;
+  private final StripeStub stripe = StripeStub.start();
+  @Inject ObolUnderTest app;
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
+
   private String account;
 
-  @BeforeAll
-  static void start() {
-    stripe = StripeStub.start();
-    app =
-        ObolTestApp.start(
-            Map.of(
-                "obol.stripe.secret-key", "sk_test_obol",
-                "obol.stripe.api-base", stripe.baseUrl(),
-                // premium and yearly name Stripe prices; the others are sent inline as price_data.
-                "obol.payments.packs", "basic=100/999,standard=500/3999,premium=1000/6999/price_premium_1",
-                "obol.payments.plans", "monthly=month/990/3000/0,yearly=year/9900/3000/500/price_yearly_1",
-                "obol.payments.top-up-max-amount", "50000"));
+  @Override
+  public Map<String, Object> settings() {
+    return Map.of(
+        "obol.stripe.secret-key", "sk_test_obol",
+        "obol.stripe.api-base", stripe.baseUrl(),
+        // premium and yearly name Stripe prices; the others are sent inline as price_data.
+        "obol.payments.packs", "basic=100/999,standard=500/3999,premium=1000/6999/price_premium_1",
+        "obol.payments.plans", "monthly=month/990/3000/0,yearly=year/9900/3000/500/price_yearly_1",
+        "obol.payments.top-up-max-amount", "50000");
   }
 
   @AfterAll
-  static void stop() {
-    app.close();
+  void stopStripe() {
     stripe.close();
   }
 
   @BeforeEach
   void newAccount() {
     account = "acct-" + UUID.randomUUID();
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
   }
 
   @Test

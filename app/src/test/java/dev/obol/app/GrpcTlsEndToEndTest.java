@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.persistence.testing.TestDatabase;
 import dev.obol.proto.v1.ListFeaturesRequest;
 import dev.obol.proto.v1.WalletServiceGrpc;
@@ -17,6 +19,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -29,24 +33,33 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
-/** The gRPC port with OBOL_GRPC_TLS_CERT / OBOL_GRPC_TLS_KEY: TLS only, and a start that fails loudly when misset. */
-class GrpcTlsEndToEndTest {
+/**
+ * The gRPC port with OBOL_GRPC_TLS_CERT / OBOL_GRPC_TLS_KEY: TLS only, and a start that fails loudly when misset. The
+ * injected app runs with TLS; the failed start is built by hand.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GrpcTlsEndToEndTest implements ObolTestProperties {
 
   private static final char[] STORE_PASSWORD = "changeit".toCharArray();
 
-  @TempDir static Path directory;
-  private static Path certFile;
-  private static Path keyFile;
+  @Inject ObolUnderTest app;
+  private final Path directory;
+  private final Path certFile;
+  private final Path keyFile;
 
-  @BeforeAll
-  static void makeCertificate() throws Exception {
+  /** The certificate exists before the context reads {@link #settings()}, which happens before any {@code @BeforeAll}. */
+  GrpcTlsEndToEndTest() throws Exception {
+    directory = Files.createTempDirectory("obol-tls-");
     Path store = directory.resolve("server.p12");
     Process keytool =
         new ProcessBuilder(
@@ -72,26 +85,38 @@ class GrpcTlsEndToEndTest {
     Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded())); // PKCS#8
   }
 
+  @Override
+  public Map<String, Object> settings() {
+    return tlsProperties(certFile.toString(), keyFile.toString());
+  }
+
+  @AfterAll
+  void removeCertificate() throws IOException {
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
   @Test
   void withBothFilesTheServerSpeaksTlsOnly() throws Exception {
-    try (ObolTestApp app = ObolTestApp.start(tlsProperties(certFile.toString(), keyFile.toString()))) {
-      ManagedChannel tls =
-          NettyChannelBuilder.forAddress("127.0.0.1", app.grpcPort())
-              .sslContext(GrpcSslContexts.forClient().trustManager(certFile.toFile()).build())
-              .build();
-      try {
-        assertThat(wallet(tls).listFeatures(ListFeaturesRequest.getDefaultInstance()).getFeaturesList())
-            .isNotEmpty();
-      } finally {
-        tls.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
-
-      // The harness's own channel is plaintext.
-      assertThatThrownBy(() -> app.wallet().listFeatures(ListFeaturesRequest.getDefaultInstance()))
-          .isInstanceOfSatisfying(
-              StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    ManagedChannel tls =
+        NettyChannelBuilder.forAddress("127.0.0.1", app.grpcPort())
+            .sslContext(GrpcSslContexts.forClient().trustManager(certFile.toFile()).build())
+            .build();
+    try {
+      assertThat(wallet(tls).listFeatures(ListFeaturesRequest.getDefaultInstance()).getFeaturesList())
+          .isNotEmpty();
+    } finally {
+      tls.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+
+    // The harness's own channel is plaintext.
+    assertThatThrownBy(() -> app.wallet().listFeatures(ListFeaturesRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.obol.app.testing.ObolTestApp;
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.service.NotificationRelay;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.grpc.WalletProtoMapper;
 import dev.obol.persistence.PostgresOutbox;
 import dev.obol.proto.v1.Asset;
@@ -33,14 +35,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Notifications from the outbox to a real HTTP receiver on 127.0.0.1, signed, retried after failures, and kept across
- * a restart. The relay is driven by the test (its schedule is an hour), so nothing here waits for time to pass.
+ * a restart. The relay is driven by the test (its schedule is an hour), so nothing here waits for time to pass. The
+ * app is an {@link ObolTestApp}, not an injected one: the restart stops and starts the very app the other tests use,
+ * which a {@code @MicronautTest} context cannot do, and a second app for that one test would double the start-ups.
  */
 class NotificationDeliveryEndToEndTest {
 
@@ -52,6 +56,11 @@ class NotificationDeliveryEndToEndTest {
   /** Answer 500 to this many requests, then 200. */
   private static final AtomicInteger failuresLeft = new AtomicInteger();
   private static ObolTestApp app;
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
+
   private String account;
   private int requests;
 
@@ -100,11 +109,6 @@ class NotificationDeliveryEndToEndTest {
     failuresLeft.set(0);
     relay().deliverDue(); // whatever earlier tests left
     received.clear();
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
   }
 
   @Test

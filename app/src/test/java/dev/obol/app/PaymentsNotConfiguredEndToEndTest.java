@@ -4,8 +4,11 @@ import static dev.obol.app.testing.GrpcAssertions.assertError;
 import static dev.obol.app.testing.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.app.testing.StripeEvents;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.proto.v1.Asset;
 import dev.obol.proto.v1.CreateCheckoutSessionRequest;
 import dev.obol.proto.v1.GrantRequest;
@@ -15,31 +18,24 @@ import dev.obol.proto.v1.ListCatalogResponse;
 import dev.obol.proto.v1.Pack;
 import dev.obol.proto.v1.Plan;
 import io.grpc.Status;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The default configuration without any Stripe settings: the catalog and the wallet work, checkout says why not. */
-class PaymentsNotConfiguredEndToEndTest {
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PaymentsNotConfiguredEndToEndTest implements ObolTestProperties {
 
-  private static ObolTestApp app;
+  @Inject ObolUnderTest app;
 
-  @BeforeAll
-  static void start() {
-    app = ObolTestApp.start();
-  }
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
-  }
 
   @Test
   void listCatalogReturnsTheDefaultPacksPlansFeaturesAndTopUpBounds() {

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.grpc.WalletProtoMapper;
 import dev.obol.proto.v1.AccountServiceGrpc.AccountServiceBlockingStub;
 import dev.obol.proto.v1.AccountStatus;
@@ -31,6 +35,8 @@ import dev.obol.proto.v1.SuspendAccountRequest;
 import dev.obol.proto.v1.WalletServiceGrpc.WalletServiceBlockingStub;
 import io.grpc.Status;
 import io.micronaut.scheduling.cron.CronExpression;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,36 +50,35 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-seat fees through obol.v1.AccountService and WalletService: real gRPC socket, real app, real PostgreSQL, the
  * test's clock. The app and its database are shared by the tests of this class, and a charge run charges every
  * account with seats, so each test asserts on its own accounts, never on global counts.
  */
-class SeatFeeGrpcEndToEndTest {
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SeatFeeGrpcEndToEndTest implements ObolTestProperties {
 
-  private static ObolTestApp app;
-  private static AccountServiceBlockingStub accounts;
-  private static WalletServiceBlockingStub wallet;
+  @Inject ObolUnderTest app;
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
+
+  private AccountServiceBlockingStub accounts;
+  private WalletServiceBlockingStub wallet;
   private String teacher;
   private int requests;
 
-  @BeforeAll
-  static void startApp() {
+  @Override
+  public Map<String, Object> settings() {
     // The scheduled charge stays out of the way: the tests run charges themselves, with as_of on their clock.
-    app = ObolTestApp.start(Map.of("obol.seat-fee.charge-enabled", false, "obol.notify.poll-interval", "1h"));
-    accounts = app.accounts();
-    wallet = app.wallet();
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
+    return Map.of("obol.seat-fee.charge-enabled", false, "obol.notify.poll-interval", "1h");
   }
 
   @BeforeEach
@@ -81,11 +86,6 @@ class SeatFeeGrpcEndToEndTest {
     teacher = "teacher-" + UUID.randomUUID();
     accounts = app.accounts();
     wallet = app.wallet();
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
   }
 
   // ---- a year ----------------------------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ class SeatFeeGrpcEndToEndTest {
     try (ObolTestApp second = app.secondInstance()) {
       CountDownLatch start = new CountDownLatch(1);
       List<CompletableFuture<RunMonthlyChargesResponse>> runs = new ArrayList<>();
-      for (ObolTestApp instance : List.of(app, second)) {
+      for (AccountServiceBlockingStub onInstance : List.of(app.accounts(), second.accounts())) {
         runs.add(
             CompletableFuture.supplyAsync(
                 () -> {
@@ -303,13 +303,11 @@ class SeatFeeGrpcEndToEndTest {
                     throw new IllegalStateException(e);
                   }
                   // What the scheduled job on each instance does: the same request id for the period.
-                  return instance
-                      .accounts()
-                      .runMonthlyCharges(
-                          RunMonthlyChargesRequest.newBuilder()
-                              .setAsOf(ts("2027-04-01T00:00:05Z"))
-                              .setRequestId("scheduled-2027-04")
-                              .build());
+                  return onInstance.runMonthlyCharges(
+                      RunMonthlyChargesRequest.newBuilder()
+                          .setAsOf(ts("2027-04-01T00:00:05Z"))
+                          .setRequestId("scheduled-2027-04")
+                          .build());
                 }));
       }
       start.countDown();

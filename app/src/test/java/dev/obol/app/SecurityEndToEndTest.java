@@ -11,6 +11,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.ErrorInfo;
 import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.domain.security.Scope;
 import dev.obol.domain.security.Secrets;
 import dev.obol.grpc.RpcScopes;
@@ -52,6 +54,8 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,27 +74,22 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** API keys end to end: real socket, real app, real PostgreSQL; every refusal writes nothing. */
-class SecurityEndToEndTest {
+/**
+ * API keys end to end: real socket, real app, real PostgreSQL; every refusal writes nothing. Apps started by hand
+ * here ({@link ObolTestApp}): the second instance of the revocation test, the one with reflection off, and the
+ * failed start.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityEndToEndTest implements ObolTestProperties {
 
-  private static ObolTestApp app;
-
-  @BeforeAll
-  static void startApp() {
-    app = ObolTestApp.start();
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
-  }
+  @Inject ObolUnderTest app;
 
   // ---- refusals ------------------------------------------------------------------------------------------------
 
@@ -163,7 +162,7 @@ class SecurityEndToEndTest {
     }
   }
 
-  private static List<String> listServices(Channel channel) throws Exception {
+  private List<String> listServices(Channel channel) throws Exception {
     CompletableFuture<List<String>> names = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests =
         ServerReflectionGrpc.newStub(channel)
@@ -582,7 +581,7 @@ class SecurityEndToEndTest {
   }
 
   /** Calls any RPC with a minimal request naming the account (where it has one) and a request id. */
-  private static Object call(MethodDescriptor<?, ?> method, String secret, String account) {
+  private Object call(MethodDescriptor<?, ?> method, String secret, String account) {
     @SuppressWarnings("unchecked")
     MethodDescriptor<Message, Message> typed = (MethodDescriptor<Message, Message>) method;
     Message prototype =
@@ -600,7 +599,7 @@ class SecurityEndToEndTest {
         app.withKey(secret), typed, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request.build());
   }
 
-  private static void assertNotRefusedByAuth(Runnable call) {
+  private void assertNotRefusedByAuth(Runnable call) {
     try {
       call.run();
     } catch (StatusRuntimeException e) {
@@ -610,7 +609,7 @@ class SecurityEndToEndTest {
     }
   }
 
-  private static CreateApiKeyResponse createKey(String name, List<String> scopes, String account, Instant expiresAt) {
+  private CreateApiKeyResponse createKey(String name, List<String> scopes, String account, Instant expiresAt) {
     CreateApiKeyRequest.Builder request =
         CreateApiKeyRequest.newBuilder().setName(name).addAllScopes(scopes).setRequestId("key-" + UUID.randomUUID());
     if (account != null) {
@@ -622,7 +621,7 @@ class SecurityEndToEndTest {
     return AdminServiceGrpc.newBlockingStub(app.channel()).createApiKey(request.build());
   }
 
-  private static List<ApiKey> allKeys() {
+  private List<ApiKey> allKeys() {
     List<ApiKey> keys = new ArrayList<>();
     String token = "";
     do {
@@ -645,20 +644,20 @@ class SecurityEndToEndTest {
         .build();
   }
 
-  private static long balance(String account) {
+  private long balance(String account) {
     return app.wallet().getBalance(GetBalanceRequest.newBuilder().setAccountId(account).setAsset(Asset.ASSET_TOKEN).build())
         .getWallets(0)
         .getBalance();
   }
 
-  private static void assertNoAccount(String account) {
+  private void assertNoAccount(String account) {
     assertError(
         Status.Code.NOT_FOUND,
         "ACCOUNT_NOT_FOUND",
         () -> app.wallet().getBalance(GetBalanceRequest.newBuilder().setAccountId(account).build()));
   }
 
-  private static Channel withHeader(String authorization) {
+  private Channel withHeader(String authorization) {
     io.grpc.Metadata headers = new io.grpc.Metadata();
     headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), authorization);
     return io.grpc.ClientInterceptors.intercept(

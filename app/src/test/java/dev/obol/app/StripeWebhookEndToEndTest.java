@@ -4,17 +4,20 @@ import static dev.obol.app.testing.StripeEvents.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Timestamp;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.obol.app.testing.ObolTestApp;
-import dev.obol.app.testing.StripeEvents;
+import dev.obol.app.testing.ObolTestProperties;
+import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.app.testing.StripeEvents.Delivery;
 import dev.obol.app.testing.StripeEvents.Text;
+import dev.obol.app.testing.StripeEvents;
 import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.payment.EventOutcome;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.usecase.PaymentEventUseCases;
-import dev.obol.persistence.PostgresPaymentStore;
 import dev.obol.persistence.PostgresPaymentStore.StoredEvent;
-import com.google.protobuf.Timestamp;
+import dev.obol.persistence.PostgresPaymentStore;
 import dev.obol.proto.v1.AccountStatus;
 import dev.obol.proto.v1.Asset;
 import dev.obol.proto.v1.CheckAndDebitRequest;
@@ -29,6 +32,8 @@ import dev.obol.proto.v1.ListLedgerEntriesRequest;
 import dev.obol.proto.v1.RunMonthlyChargesRequest;
 import dev.obol.proto.v1.SetSeatCountRequest;
 import dev.obol.proto.v1.WalletBalance;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,17 +46,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * POST /stripe/webhook end to end: the fixtures of ../shared/stripe-events and variants derived from them, signed as
  * Stripe signs, over a real HTTP socket, into a real PostgreSQL; effects read back over gRPC.
  */
-class StripeWebhookEndToEndTest {
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StripeWebhookEndToEndTest implements ObolTestProperties {
 
   /** Two secrets configured, as during a rotation; events are signed with the second. */
   private static final String OLD_SECRET = "whsec_rotated_out_secret";
@@ -76,19 +82,19 @@ class StripeWebhookEndToEndTest {
   private static final long PERIOD_2_END = 1791288000L;
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  private static ObolTestApp app;
+  @Inject ObolUnderTest app;
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
+
 
   private String account;
   private String suffix;
 
-  @BeforeAll
-  static void startApp() {
-    app = ObolTestApp.start(Map.of("obol.stripe.webhook-secrets", OLD_SECRET + ", " + SECRET));
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
+  @Override
+  public Map<String, Object> settings() {
+    return Map.of("obol.stripe.webhook-secrets", OLD_SECRET + ", " + SECRET);
   }
 
   @BeforeEach
@@ -97,11 +103,6 @@ class StripeWebhookEndToEndTest {
     // Stripe ids are alphanumeric after their prefix; the suffix keeps each test's objects apart.
     suffix = "T" + COUNTER.incrementAndGet() + "x" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
     app.clock.set(Instant.parse("2026-11-01T09:00:00Z"));
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
   }
 
   // ---- one-time packs and top-ups --------------------------------------------------------------------------------
@@ -700,7 +701,7 @@ class StripeWebhookEndToEndTest {
     return post(event.json(), StripeEvents.signature(event.json(), SECRET, app.clock.instant()));
   }
 
-  private static Delivery post(String payload, String signature) {
+  private Delivery post(String payload, String signature) {
     return StripeEvents.post(app.httpPort(), payload, signature);
   }
 
@@ -828,7 +829,7 @@ class StripeWebhookEndToEndTest {
     assertThat(tableCounts().get("stripe_events")).isEqualTo(eventsBefore + 1);
   }
 
-  private static Map<String, Long> tableCounts() {
+  private Map<String, Long> tableCounts() {
     Map<String, Long> counts = new java.util.TreeMap<>();
     try (Connection connection = app.bean(HikariDataSource.class).getConnection()) {
       for (String table :
@@ -847,7 +848,7 @@ class StripeWebhookEndToEndTest {
   }
 
   /** Stores the event as an older Obol would have when it could not read it. */
-  private static void storeUnreadable(Text text, String why) {
+  private void storeUnreadable(Text text, String why) {
     try (Connection connection = app.bean(HikariDataSource.class).getConnection();
         PreparedStatement statement =
             connection.prepareStatement(

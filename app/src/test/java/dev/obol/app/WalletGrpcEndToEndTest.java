@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import dev.obol.app.testing.ObolTestProperties;
 import dev.obol.app.testing.ObolUnderTest;
+import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.proto.v1.Asset;
@@ -54,18 +56,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** obol.v1.WalletService end to end: real gRPC socket, real Micronaut app, real PostgreSQL. */
-@MicronautTest
+@MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WalletGrpcEndToEndTest implements ObolTestProperties {
 
   @Inject ObolUnderTest app;
+
+  @RegisterExtension
+  final LedgerInvariantExtension ledgerInvariant =
+      LedgerInvariantExtension.over(() -> app.bean(LedgerAudit.class), () -> app.clock.instant());
+
   private WalletServiceGrpc.WalletServiceBlockingStub wallet;
   private String account;
 
@@ -74,15 +82,10 @@ class WalletGrpcEndToEndTest implements ObolTestProperties {
     wallet = app.wallet();
   }
 
-  @org.junit.jupiter.api.BeforeEach
+  @BeforeEach
   void newAccount() {
     account = "acct-" + UUID.randomUUID();
     wallet = app.wallet();
-  }
-
-  @AfterEach
-  void ledgerInvariantHolds() {
-    app.assertLedgerInvariant();
   }
 
   // ---- the happy path --------------------------------------------------------------------------------------------

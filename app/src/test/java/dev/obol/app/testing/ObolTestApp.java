@@ -1,9 +1,5 @@
 package dev.obol.app.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.obol.domain.port.LedgerAudit;
-import dev.obol.domain.port.LedgerAudit.InvariantReport;
 import dev.obol.persistence.testing.TestDatabase;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.WalletServiceGrpc;
@@ -16,25 +12,25 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.Micronaut;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole service as it runs in production (Micronaut, gRPC and HTTP servers on real sockets, PostgreSQL), on a
- * fresh database, with a clock the test controls. Clients talk to it over a real TCP channel.
+ * The whole service as it runs in production (Micronaut, gRPC and HTTP servers on real sockets, PostgreSQL), started
+ * by hand, for what an injected {@link ObolUnderTest} cannot be: a second instance on the same database and clock
+ * ({@link ObolUnderTest#secondInstance()}), an app with other settings in the middle of a class ({@link #start}), and
+ * an app that is stopped and started again ({@link #restart()}). Clients talk to it over a real TCP channel.
  */
 public final class ObolTestApp implements AutoCloseable {
 
   /**
-   * The bootstrap admin key every test app accepts ({@code obol.security.bootstrap-admin-key}); {@link #channel()} and
-   * the stubs send it. Tests of authentication itself use {@link #bareChannel()}.
+   * The bootstrap admin key every test app accepts ({@code obol.security.bootstrap-admin-key}); the stubs send it.
+   * Tests of authentication itself use {@link #bareChannel()}.
    */
   public static final String ADMIN_KEY = "obol_test_bootstrap_admin_key_0123456789abcdef";
 
@@ -53,10 +49,7 @@ public final class ObolTestApp implements AutoCloseable {
     this.extraProperties = extraProperties;
   }
 
-  public static ObolTestApp start() {
-    return start(Map.of());
-  }
-
+  /** On a fresh database, with a clock of its own. */
   public static ObolTestApp start(Map<String, Object> extraProperties) {
     ObolTestApp app =
         new ObolTestApp(
@@ -67,14 +60,11 @@ public final class ObolTestApp implements AutoCloseable {
     return app;
   }
 
-  /**
-   * A second instance of the service on the same database and clock, with its own ports (what running two Obol
-   * instances behind a load balancer looks like).
-   */
-  public ObolTestApp secondInstance() {
-    ObolTestApp other = new ObolTestApp(databaseUrl, clock, extraProperties);
-    other.boot();
-    return other;
+  /** An instance on an existing database and clock: the second instance of an injected one. */
+  static ObolTestApp alongside(String databaseUrl, TestClock clock, Map<String, Object> extraProperties) {
+    ObolTestApp app = new ObolTestApp(databaseUrl, clock, extraProperties);
+    app.boot();
+    return app;
   }
 
   /** Stops and starts again on the same database (a restart or a crash recovery). */
@@ -103,7 +93,10 @@ public final class ObolTestApp implements AutoCloseable {
             .deduceEnvironment(false)
             .banner(false)
             .start();
-    bareChannel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build();
+    bareChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcEmbeddedServer.class).getPort())
+            .usePlaintext()
+            .build();
     channel = withKey(ADMIN_KEY);
   }
 
@@ -119,23 +112,6 @@ public final class ObolTestApp implements AutoCloseable {
     return bareChannel;
   }
 
-  public int grpcPort() {
-    return context.getBean(GrpcEmbeddedServer.class).getPort();
-  }
-
-  public int httpPort() {
-    return context.getBean(EmbeddedServer.class).getPort();
-  }
-
-  /** Sends the bootstrap admin key. */
-  public Channel channel() {
-    return channel;
-  }
-
-  public ApplicationContext context() {
-    return context;
-  }
-
   public WalletServiceGrpc.WalletServiceBlockingStub wallet() {
     return WalletServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -146,14 +122,6 @@ public final class ObolTestApp implements AutoCloseable {
 
   public <T> T bean(Class<T> type) {
     return context.getBean(type);
-  }
-
-  /** Balance = sum of entries = sum of grants' remaining, for every wallet in this app's database. */
-  public void assertLedgerInvariant() {
-    List<InvariantReport> reports = bean(LedgerAudit.class).checkAll(clock.instant());
-    for (InvariantReport report : reports) {
-      assertThat(report.violations()).as("ledger invariant: %s", report).isEmpty();
-    }
   }
 
   private void stop() {

@@ -9,11 +9,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What an {@code @MicronautTest} end-to-end test class runs on, as {@link ObolTestApp#start()} does it: a fresh
+ * What an {@code @MicronautTest} end-to-end test class runs on, as {@link ObolTestApp#start} does it: a fresh
  * database for the class, its own ports, the bootstrap admin key, and the test clock and channel
- * ({@link ObolTestBeans}, switched on by {@code obol.test.injected}). The class needs {@code PER_CLASS} lifecycle.
+ * ({@link ObolTestBeans}, switched on by {@code obol.test.injected}), plus the class's own {@link #settings()}. The
+ * class needs {@code PER_CLASS} lifecycle.
  */
 public interface ObolTestProperties extends TestPropertyProvider {
+
+  /** Which keys are the class's {@link #settings()}, so that a second instance gets them too. */
+  String SETTINGS = "obol.test.settings";
+
+  /** What this class runs with on top of the defaults (Stripe, notifications, TLS, …). */
+  default Map<String, Object> settings() {
+    return Map.of();
+  }
 
   @Override
   default Map<String, String> getProperties() {
@@ -27,6 +36,9 @@ public interface ObolTestProperties extends TestPropertyProvider {
     properties.put("obol.expiry.sweep-interval", "1h");
     properties.put("obol.security.bootstrap-admin-key", ObolTestApp.ADMIN_KEY);
     properties.put(ObolTestBeans.ENABLED, "true");
+    Map<String, Object> settings = settings();
+    settings.forEach((key, value) -> properties.put(key, String.valueOf(value)));
+    properties.put(SETTINGS, String.join(",", settings.keySet()));
     return properties;
   }
 

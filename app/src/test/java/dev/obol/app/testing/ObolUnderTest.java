@@ -1,9 +1,7 @@
 package dev.obol.app.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.obol.domain.port.LedgerAudit;
-import dev.obol.domain.port.LedgerAudit.InvariantReport;
+import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.WalletServiceGrpc;
 import io.grpc.Channel;
@@ -17,12 +15,15 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.List;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The running service as an {@code @MicronautTest} class sees it (injected): the same helpers as {@link ObolTestApp}
- * (clock, channels with or without a key, stubs, beans, the ledger invariant), on the test's own context.
+ * (clock, channels with or without a key, stubs, beans, the ledger invariant), on the test's own context. A second
+ * instance on the same database is an {@link ObolTestApp} ({@link #secondInstance()}).
  */
 @Singleton
 @Requires(property = ObolTestBeans.ENABLED, value = "true")
@@ -79,11 +80,23 @@ public final class ObolUnderTest {
     return context.getBean(type);
   }
 
-  /** Balance = sum of entries = sum of grants' remaining, for every wallet in this service's database. */
+  /**
+   * Balance = sum of entries = sum of grants' remaining, for every wallet in this service's database, now (the check
+   * {@link LedgerInvariantExtension} makes after each test).
+   */
   public void assertLedgerInvariant() {
-    List<InvariantReport> reports = bean(LedgerAudit.class).checkAll(clock.instant());
-    for (InvariantReport report : reports) {
-      assertThat(report.violations()).as("ledger invariant: %s", report).isEmpty();
-    }
+    LedgerInvariantExtension.assertHolds(bean(LedgerAudit.class).checkAll(clock.instant()));
+  }
+
+  /**
+   * A second instance of the service on the same database and clock, with the test class's settings and its own
+   * ports (two Obol instances behind a load balancer). The caller closes it.
+   */
+  public ObolTestApp secondInstance() {
+    Map<String, Object> settings = new HashMap<>();
+    Arrays.stream(context.getProperty(ObolTestProperties.SETTINGS, String.class).orElse("").split(","))
+        .filter(key -> !key.isEmpty())
+        .forEach(key -> settings.put(key, context.getRequiredProperty(key, String.class)));
+    return ObolTestApp.alongside(context.getRequiredProperty("obol.database.url", String.class), clock, settings);
   }
 }
