@@ -11,6 +11,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.ErrorInfo;
 import dev.obol.app.testing.ObolTestApp;
+import dev.obol.app.testing.Reflection;
 import dev.obol.app.testing.ObolTestProperties;
 import dev.obol.app.testing.ObolUnderTest;
 import dev.obol.domain.security.Scope;
@@ -48,10 +49,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -154,39 +151,11 @@ class SecurityEndToEndTest implements ObolTestProperties {
 
   @Test
   void reflection_is_open_and_can_be_turned_off() throws Exception {
-    assertThat(listServices(app.bareChannel())).contains("obol.v1.AdminService", "obol.v1.WalletService");
+    assertThat(Reflection.listServices(app.bareChannel())).contains("obol.v1.AdminService", "obol.v1.WalletService");
     try (ObolTestApp closed = ObolTestApp.start(Map.of("obol.grpc.reflection", "false"))) {
       ExecutionException failure =
-          catchThrowableOfType(ExecutionException.class, () -> listServices(closed.bareChannel()));
+          catchThrowableOfType(ExecutionException.class, () -> Reflection.listServices(closed.bareChannel()));
       assertThat(Status.fromThrowable(failure.getCause()).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    }
-  }
-
-  private List<String> listServices(Channel channel) throws Exception {
-    CompletableFuture<List<String>> names = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests =
-        ServerReflectionGrpc.newStub(channel)
-            .serverReflectionInfo(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerReflectionResponse response) {
-                    names.complete(
-                        response.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList());
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    names.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    try {
-      return names.get(10, TimeUnit.SECONDS);
-    } finally {
-      requests.onCompleted();
     }
   }
 

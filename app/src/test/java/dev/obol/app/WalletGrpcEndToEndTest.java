@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import dev.obol.app.testing.ObolTestProperties;
 import dev.obol.app.testing.ObolUnderTest;
+import dev.obol.app.testing.Reflection;
 import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.domain.service.ExpirySweeper;
@@ -36,10 +37,6 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -611,30 +608,7 @@ class WalletGrpcEndToEndTest implements ObolTestProperties {
 
   @Test
   void reflectionListsTheObolServices() throws Exception {
-    CompletableFuture<List<String>> names = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests =
-        ServerReflectionGrpc.newStub(app.channel())
-            .serverReflectionInfo(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerReflectionResponse response) {
-                    names.complete(
-                        response.getListServicesResponse().getServiceList().stream()
-                            .map(ServiceResponse::getName)
-                            .toList());
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    names.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    assertThat(names.get(10, TimeUnit.SECONDS)).contains("obol.v1.WalletService", "grpc.health.v1.Health");
-    requests.onCompleted();
+    assertThat(Reflection.listServices(app.channel())).contains("obol.v1.WalletService", "grpc.health.v1.Health");
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
