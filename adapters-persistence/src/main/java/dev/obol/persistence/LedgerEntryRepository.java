@@ -7,7 +7,7 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.util.List;
 
-/** The ledger's history, read outside any lock. Append-only: nothing here writes (see {@link PendingWrites}). */
+/** The ledger's history. Append-only: nothing here writes (see {@link PendingWrites}). */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface LedgerEntryRepository extends GenericRepository<LedgerEntryRow, Long> {
 
@@ -22,4 +22,10 @@ public interface LedgerEntryRepository extends GenericRepository<LedgerEntryRow,
           + " ORDER BY entry_id DESC LIMIT :limit")
   List<LedgerEntryRow> page(
       String accountId, long beforeEntryId, @Nullable String asset, @Nullable String feature, int limit);
+
+  /** How much of the grant its EXPIRY entries took, as a positive amount (0 when none). */
+  @Query(
+      "SELECT -coalesce(sum(amount), 0) FROM ledger_entries"
+          + " WHERE account_id = :accountId AND grant_id = :grantId AND kind = 'EXPIRY'")
+  long expiredFrom(String accountId, String grantId);
 }

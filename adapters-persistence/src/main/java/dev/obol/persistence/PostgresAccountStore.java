@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * The wallet ports on PostgreSQL. Account transactions run on {@link PostgresSession}, whose debit path is plain JDBC
@@ -24,23 +23,17 @@ import javax.sql.DataSource;
  */
 public final class PostgresAccountStore implements AccountStore, LedgerReader, SeatAccounts {
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
   private final AccountTables tables;
   private final Supplier<String> actingKeyId;
 
-  /** On a Micronaut context's pool (the store tests): its repositories are the ones bound to that pool. */
-  public PostgresAccountStore(DataSource dataSource) {
-    this(dataSource, AccountTables.of(dataSource), () -> null);
-  }
-
   /**
-   * @param tables the repositories of the context {@code dataSource} belongs to
    * @param actingKeyId the API key of the call the current thread serves (null: Obol's own work). Every ledger entry
    *     and request record a transaction writes is stamped with it here, in the one place all account writes pass,
    *     so no use case can forget to say who did it.
    */
-  public PostgresAccountStore(DataSource dataSource, AccountTables tables, Supplier<String> actingKeyId) {
-    this.dataSource = dataSource;
+  public PostgresAccountStore(Transactions transactions, AccountTables tables, Supplier<String> actingKeyId) {
+    this.transactions = transactions;
     this.tables = tables;
     this.actingKeyId = actingKeyId;
   }
@@ -53,7 +46,7 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
   @Override
   public <T> T inTransaction(
       AccountId accountId, LockMode mode, Prefetch prefetch, Function<AccountSession, T> work) {
-    return Transactions.inAccountTransaction(dataSource, accountId, mode, prefetch, actingKeyId.get(), work);
+    return transactions.inAccountTransaction(accountId, mode, prefetch, actingKeyId.get(), work);
   }
 
   // ---- LedgerReader ----------------------------------------------------------------------------------------------
@@ -117,6 +110,6 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
 
   /** A hand-written read in its own short autocommit transaction. */
   <T> T query(String sql, Transactions.Binder binder, Transactions.Reader<T> reader) {
-    return Transactions.query(dataSource, sql, binder, reader);
+    return transactions.query(sql, binder, reader);
   }
 }

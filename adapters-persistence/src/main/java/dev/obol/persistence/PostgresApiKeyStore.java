@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ public final class PostgresApiKeyStore implements ApiKeyStore, AutoCloseable {
   /** Pending last-use updates beyond this are dropped: a statistic must never queue up behind a slow database. */
   private static final int USE_UPDATES_QUEUED_MAX = 1_000;
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
   private final ApiKeyRepository keys;
   private final ThreadPoolExecutor useUpdates =
       new ThreadPoolExecutor(
@@ -42,16 +41,14 @@ public final class PostgresApiKeyStore implements ApiKeyStore, AutoCloseable {
           },
           new ThreadPoolExecutor.DiscardPolicy());
 
-  /** @param dataSource names the transaction manager the repository's statements run on (see Transactions) */
-  public PostgresApiKeyStore(DataSource dataSource, ApiKeyRepository keys) {
-    this.dataSource = dataSource;
+  public PostgresApiKeyStore(Transactions transactions, ApiKeyRepository keys) {
+    this.transactions = transactions;
     this.keys = keys;
   }
 
   @Override
   public Insertion insert(NewKey key) {
-    return Transactions.inTransaction(
-        dataSource,
+    return transactions.inTransaction(
         "insert API key",
         connection -> {
           ApiKey k = key.key();
@@ -89,8 +86,7 @@ public final class PostgresApiKeyStore implements ApiKeyStore, AutoCloseable {
 
   @Override
   public Optional<ApiKey> revoke(String keyId, Instant at, String revokedBy) {
-    return Transactions.inTransaction(
-        dataSource,
+    return transactions.inTransaction(
         "revoke API key " + keyId,
         connection -> {
           keys.revoke(keyId, at, revokedBy);
@@ -103,8 +99,7 @@ public final class PostgresApiKeyStore implements ApiKeyStore, AutoCloseable {
     useUpdates.execute(
         () -> {
           try {
-            Transactions.inTransaction(
-                dataSource, "record use of API key " + keyId, connection -> keys.recordUse(keyId, at));
+            transactions.inTransaction("record use of API key " + keyId, connection -> keys.recordUse(keyId, at));
           } catch (RuntimeException e) {
             LOG.warn("could not record the last use of API key {}: {}", keyId, e.getMessage());
           }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /**
  * The ledger invariant recomputed in SQL from the rows, and compared with what the write path stored (remaining
@@ -76,12 +75,12 @@ public final class PostgresLedgerAudit implements LedgerAudit {
       ORDER BY account_id, asset, entry_id
       """;
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
   private final LedgerReader readPath;
 
   /** @param readPath what the service reads balances through; its answers are compared with the rows */
-  public PostgresLedgerAudit(DataSource dataSource, LedgerReader readPath) {
-    this.dataSource = dataSource;
+  public PostgresLedgerAudit(Transactions transactions, LedgerReader readPath) {
+    this.transactions = transactions;
     this.readPath = readPath;
   }
 
@@ -99,8 +98,7 @@ public final class PostgresLedgerAudit implements LedgerAudit {
   /** @param only one wallet, or null for all */
   private List<InvariantReport> audit(WalletKey only, Instant now) {
     Map<WalletKey, List<Violation>> rowViolations = new LinkedHashMap<>();
-    Transactions.query(
-        dataSource,
+    transactions.query(
         GRANTS_OUT_OF_LINE_SQL,
         statement -> bindWallet(statement, 1, only),
         rows -> {
@@ -110,8 +108,7 @@ public final class PostgresLedgerAudit implements LedgerAudit {
           }
           return null;
         });
-    Transactions.query(
-        dataSource,
+    transactions.query(
         ENTRIES_OUT_OF_LINE_SQL,
         statement -> bindWallet(statement, 1, only),
         rows -> {
@@ -122,8 +119,7 @@ public final class PostgresLedgerAudit implements LedgerAudit {
           return null;
         });
     Map<WalletKey, WalletSums> sums =
-        Transactions.query(
-            dataSource,
+        transactions.query(
             SUMS_SQL,
             statement -> {
               Jdbc.setInstant(statement, 1, now);

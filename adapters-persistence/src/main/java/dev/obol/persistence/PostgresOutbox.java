@@ -3,6 +3,8 @@ package dev.obol.persistence;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Notification;
 import dev.obol.domain.port.Outbox;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,8 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The notification outbox on PostgreSQL, through {@link OutboxRepository} (this class maps its rows). Rows are
- * written by {@link PostgresSession#publish} inside the change's transaction; this class hands them to the relay. A claim is one short statement that locks due rows with
+ * The notification outbox on PostgreSQL, through {@link OutboxRepository} (this class maps its rows). A row is
+ * written inside the change's transaction, as a statement of the account's session ({@link PostgresSession#publish}
+ * sends {@link #APPEND_SQL} after the session's held-back writes); this class hands the rows to the relay. A claim is
+ * one short statement that locks due rows with
  * {@code FOR UPDATE SKIP LOCKED} and pushes their next attempt to the end of a lease, so instances never wait for each
  * other, never send one event in parallel, and no connection is held while HTTP calls run.
  */
@@ -22,6 +26,20 @@ public final class PostgresOutbox implements Outbox {
 
   public PostgresOutbox(OutboxRepository rows) {
     this.rows = rows;
+  }
+
+  /** Due at once: the relay's next claim picks it up. */
+  static final String APPEND_SQL =
+      "INSERT INTO outbox (account_id, event_id, type, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+  static void bindAppend(PreparedStatement statement, AccountId accountId, Notification notification)
+      throws SQLException {
+    statement.setString(1, accountId.value());
+    statement.setString(2, notification.eventId());
+    statement.setString(3, notification.type().wireName());
+    statement.setString(4, body(notification));
+    Jdbc.setInstant(statement, 5, notification.createdAt());
+    Jdbc.setInstant(statement, 6, notification.createdAt());
   }
 
   /** The event as sent: {@code {"id","type","account_id","created_at","data"}}. */

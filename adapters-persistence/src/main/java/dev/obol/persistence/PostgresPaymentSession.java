@@ -6,9 +6,7 @@ import dev.obol.domain.payment.QuotaPeriod;
 import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.PaymentSession;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.micronaut.data.exceptions.DataAccessException;
 import java.util.Optional;
 
 /**
@@ -112,23 +110,14 @@ final class PostgresPaymentSession implements PaymentSession {
     tables.periods().save(PaymentRows.row(period, accountId));
   }
 
-  /**
-   * Hand-written: a read of {@code ledger_entries}, the account side's table (the wallet's statements, on its
-   * connection), not one of the payment tables.
-   */
+  /** A read of {@code ledger_entries}, the account side's table, through its repository (in this transaction). */
   @Override
   public long expiredFrom(String grantId) {
-    String sql =
-        "SELECT -coalesce(sum(amount), 0) FROM ledger_entries"
-            + " WHERE account_id = ? AND grant_id = ? AND kind = 'EXPIRY'";
-    try (PreparedStatement statement = wallet.prepare(sql)) {
-      statement.setString(1, accountId.value());
-      statement.setString(2, grantId);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? rows.getLong(1) : 0L;
-      }
-    } catch (SQLException e) {
-      throw new PersistenceException("query on account " + accountId + " failed: " + sql, e);
+    wallet.flush();
+    try {
+      return wallet.tables().entries.expiredFrom(accountId.value(), grantId);
+    } catch (DataAccessException e) {
+      throw new PersistenceException("expiredFrom on account " + accountId + " failed", e);
     }
   }
 }

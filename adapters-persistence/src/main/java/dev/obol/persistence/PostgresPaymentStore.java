@@ -14,24 +14,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import javax.sql.DataSource;
 
 /**
  * Provider events, payments, subscriptions and quota periods on PostgreSQL, through their repositories
  * ({@link PaymentRepositories}; {@link PaymentRows} maps their rows). An event, its account's lock and every write
  * its processing makes (grants, ledger entries, payment rows) share one connection and one transaction: the
  * repositories join the unit of work's transaction, and the account's part takes the one open-work-flush path
- * ({@link Transactions#inAccountTransaction}, {@link PostgresSession#inOpenTransaction}).
+ * ({@link Transactions#inAccountTransaction}, {@link Transactions#inOpenAccountTransaction}).
  */
 public final class PostgresPaymentStore implements PaymentStore {
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
   private final Clock clock;
   private final PaymentRepositories tables;
 
-  /** @param dataSource names the transaction manager the repositories' statements run on (see Transactions) */
-  public PostgresPaymentStore(DataSource dataSource, Clock clock, PaymentRepositories tables) {
-    this.dataSource = dataSource;
+  public PostgresPaymentStore(Transactions transactions, Clock clock, PaymentRepositories tables) {
+    this.transactions = transactions;
     this.clock = clock;
     this.tables = tables;
   }
@@ -43,8 +41,7 @@ public final class PostgresPaymentStore implements PaymentStore {
       LockMode mode,
       Function<PaymentSession, EventOutcome> work,
       EventOutcome outcomeWithoutAccount) {
-    return Transactions.inTransaction(
-        dataSource,
+    return transactions.inTransaction(
         "processing event " + event.eventId(),
         connection -> {
           // A concurrent delivery of the same event waits here on the key until this transaction ends, then sees it.
@@ -70,8 +67,7 @@ public final class PostgresPaymentStore implements PaymentStore {
   @Override
   public Optional<EventOutcome> reprocessOnce(
       String eventId, Function<RecordedEvent, Optional<Processing>> plan) {
-    return Transactions.inTransaction(
-        dataSource,
+    return transactions.inTransaction(
         "reprocessing event " + eventId,
         connection -> {
           // The row lock orders this against a concurrent reprocess of the same event: the second one waits, then
@@ -102,7 +98,7 @@ public final class PostgresPaymentStore implements PaymentStore {
     if (accountId == null) {
       return outcomeWithoutAccount;
     }
-    return PostgresSession.inOpenTransaction(
+    return transactions.inOpenAccountTransaction(
         connection, accountId, mode, null, null, s -> work.apply(new PostgresPaymentSession(s, accountId, tables)));
   }
 
@@ -116,8 +112,7 @@ public final class PostgresPaymentStore implements PaymentStore {
 
   @Override
   public <T> T inTransaction(AccountId accountId, Function<PaymentSession, T> work) {
-    return Transactions.inAccountTransaction(
-        dataSource,
+    return transactions.inAccountTransaction(
         accountId,
         LockMode.EXISTING,
         null,

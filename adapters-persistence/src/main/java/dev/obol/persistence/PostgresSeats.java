@@ -10,7 +10,6 @@ import io.micronaut.data.exceptions.DataAccessException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The seat plan and seat charges of one locked account, for {@link PostgresSession}, on the repositories of
@@ -21,17 +20,13 @@ import java.util.function.Supplier;
 final class PostgresSeats implements SeatPlans, SeatCharges {
 
   private final Runnable flushPending;
-  private final Supplier<AccountTables> lookup;
+  private final AccountTables tables;
   private final AccountId accountId;
-  private AccountTables tables;
 
-  /**
-   * @param flushPending sends the session's held-back writes
-   * @param lookup asked once, on first use: a debit never touches the seat tables
-   */
-  PostgresSeats(Runnable flushPending, Supplier<AccountTables> lookup, AccountId accountId) {
+  /** @param flushPending sends the session's held-back writes */
+  PostgresSeats(Runnable flushPending, AccountTables tables, AccountId accountId) {
     this.flushPending = flushPending;
-    this.lookup = lookup;
+    this.tables = tables;
     this.accountId = accountId;
   }
 
@@ -104,9 +99,6 @@ final class PostgresSeats implements SeatPlans, SeatCharges {
   /** After the pending writes; a failure named as the hand-written statements name theirs. */
   private <T> T run(String what, Call<T> call) {
     flushPending.run();
-    if (tables == null) {
-      tables = lookup.get();
-    }
     try {
       return call.on(tables);
     } catch (DataAccessException e) {

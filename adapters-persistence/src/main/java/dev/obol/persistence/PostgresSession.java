@@ -46,15 +46,17 @@ final class PostgresSession implements AccountSession {
   private Account account;
   private final PendingWrites pending;
   private Prefetched prefetched;
+  private final AccountTables tables;
   private final PostgresSeats seats;
 
-  private PostgresSession(Connection connection, AccountId accountId, Account account, String keyId) {
+  private PostgresSession(
+      Connection connection, AccountTables tables, AccountId accountId, Account account, String keyId) {
     this.pending = new PendingWrites(accountId, keyId);
     this.connection = connection;
     this.accountId = accountId;
     this.account = account;
-    // The repositories of the context whose transaction holds this connection: the only ones that join it.
-    this.seats = new PostgresSeats(this::flush, () -> AccountTables.holding(connection), accountId);
+    this.tables = tables;
+    this.seats = new PostgresSeats(this::flush, tables, accountId);
   }
 
   /**
@@ -62,18 +64,20 @@ final class PostgresSession implements AccountSession {
    * session (taking the lock), run the work, send the writes it held back. The caller commits (see
    * {@link Transactions#inAccountTransaction}, which is this in a transaction of its own).
    *
+   * @param tables the seat tables' repositories: they join the transaction open on {@code connection}
    * @param prefetch null: nothing read ahead
    * @param keyId the API key whose call this serves, stamped on what it writes; null: Obol itself
    */
   static <T> T inOpenTransaction(
       Connection connection,
+      AccountTables tables,
       AccountId accountId,
       LockMode mode,
       Prefetch prefetch,
       String keyId,
       Function<? super PostgresSession, ? extends T> work)
       throws SQLException {
-    PostgresSession session = open(connection, accountId, mode, prefetch, keyId);
+    PostgresSession session = open(connection, tables, accountId, mode, prefetch, keyId);
     T result = work.apply(session);
     session.flush();
     return result;
@@ -89,15 +93,15 @@ final class PostgresSession implements AccountSession {
    * is held: as current as if they had been sent later.
    *
    * @param prefetch null: nothing read ahead
+   * @param keyId the API key whose call this transaction serves, stamped on what it writes; null: Obol itself
    */
-  static PostgresSession open(Connection connection, AccountId accountId, LockMode mode, Prefetch prefetch)
-      throws SQLException {
-    return open(connection, accountId, mode, prefetch, null);
-  }
-
-  /** @param keyId the API key whose call this transaction serves, stamped on what it writes; null: Obol itself */
-  static PostgresSession open(
-      Connection connection, AccountId accountId, LockMode mode, Prefetch prefetch, String keyId)
+  private static PostgresSession open(
+      Connection connection,
+      AccountTables tables,
+      AccountId accountId,
+      LockMode mode,
+      Prefetch prefetch,
+      String keyId)
       throws SQLException {
     StringBuilder sql = new StringBuilder();
     if (mode == LockMode.CREATE_IF_MISSING) {
@@ -133,7 +137,7 @@ final class PostgresSession implements AccountSession {
       try (ResultSet rows = statement.getResultSet()) {
         account = rows.next() ? AccountRows.account(rows) : null;
       }
-      PostgresSession session = new PostgresSession(connection, accountId, account, keyId);
+      PostgresSession session = new PostgresSession(connection, tables, accountId, account, keyId);
       if (prefetch != null) {
         statement.getMoreResults();
         Optional<StoredRequest> request;
@@ -245,6 +249,11 @@ final class PostgresSession implements AccountSession {
     }
   }
 
+  /** The account tables' repositories, joining this transaction; flush first so they see the held-back writes. */
+  AccountTables tables() {
+    return tables;
+  }
+
   /** Every statement of the transaction after {@link #open} goes through here, so it sees the writes before it. */
   PreparedStatement prepare(String sql) throws SQLException {
     flush();
@@ -340,16 +349,8 @@ final class PostgresSession implements AccountSession {
 
   @Override
   public void publish(Notification notification) {
-    try (PreparedStatement statement =
-        prepare(
-            "INSERT INTO outbox (account_id, event_id, type, body, created_at, next_attempt_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
-      statement.setString(1, accountId.value());
-      statement.setString(2, notification.eventId());
-      statement.setString(3, notification.type().wireName());
-      statement.setString(4, PostgresOutbox.body(notification));
-      Jdbc.setInstant(statement, 5, notification.createdAt());
-      Jdbc.setInstant(statement, 6, notification.createdAt());
+    try (PreparedStatement statement = prepare(PostgresOutbox.APPEND_SQL)) {
+      PostgresOutbox.bindAppend(statement, accountId, notification);
       statement.executeUpdate();
     } catch (SQLException e) {
       throw failed("publish", e);

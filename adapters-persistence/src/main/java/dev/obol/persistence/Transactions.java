@@ -12,8 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import jakarta.inject.Singleton;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -22,14 +21,15 @@ import javax.sql.DataSource;
  * returns, rolled back when it throws, run again from scratch after a serialization failure or a deadlock), and a
  * read in its own short autocommit transaction.
  *
- * <p>The transaction is Micronaut's ({@code micronaut-data-tx-jdbc}, bound by {@link TransactionManagerBinding}), so
- * the repositories ({@link ApiKeyRepository}, {@link OutboxRepository}) called inside
- * a unit of work join it, on the same connection. The debit hot path ({@code PostgresSession}, {@code PendingWrites})
+ * <p>The transaction is Micronaut's ({@code micronaut-data-tx-jdbc}, the context's transaction manager, injected), so
+ * the repositories ({@link ApiKeyRepository}, {@link OutboxRepository}, {@link AccountTables}) called inside a unit of
+ * work join it, on the same connection. The debit hot path ({@code PostgresSession}, {@code PendingWrites})
  * still writes its own SQL on that connection and does not go through repositories: it sends every write of a debit
  * as one statement, and its round trips per debit are counted (and benchmarked); a repository would send one
  * statement per row and re-read what it wrote.
  */
-final class Transactions {
+@Singleton
+public final class Transactions {
 
   /** Serialization failures and deadlocks are safe to retry: the transaction rolled back as a whole. */
   private static final int ATTEMPTS_MAX = 3;
@@ -41,10 +41,17 @@ final class Transactions {
   private static final TransactionDefinition UNIT_OF_WORK =
       TransactionDefinition.of(TransactionDefinition.Propagation.REQUIRES_NEW);
 
-  /** The pool (and Micronaut's wrapper of it) → the context's transaction manager. */
-  private static final Map<DataSource, TransactionOperations<Connection>> MANAGERS = new ConcurrentHashMap<>();
+  private final TransactionOperations<Connection> manager;
+  /** The pool itself, for reads outside any transaction (Micronaut's wrapper would hand out none). */
+  private final DataSource pool;
+  /** The seat tables' repositories, for the account sessions this opens (they join its transaction). */
+  private final AccountTables tables;
 
-  private Transactions() {}
+  Transactions(DataSource dataSource, TransactionOperations<Connection> manager, AccountTables tables) {
+    this.manager = manager;
+    this.pool = DelegatingDataSource.unwrapDataSource(dataSource);
+    this.tables = tables;
+  }
 
   interface Work<T> {
     T run(Connection connection) throws SQLException;
@@ -58,23 +65,8 @@ final class Transactions {
     T read(ResultSet rows) throws SQLException;
   }
 
-  static void bind(DataSource dataSource, TransactionOperations<Connection> manager) {
-    MANAGERS.put(dataSource, manager);
-    MANAGERS.put(DelegatingDataSource.unwrapDataSource(dataSource), manager);
-  }
-
-  static void unbind(DataSource dataSource) {
-    MANAGERS.remove(dataSource);
-    MANAGERS.remove(DelegatingDataSource.unwrapDataSource(dataSource));
-  }
-
   /** @param what names the work in the exception when it fails */
-  static <T> T inTransaction(DataSource dataSource, String what, Work<T> work) {
-    TransactionOperations<Connection> manager = MANAGERS.get(dataSource);
-    if (manager == null) {
-      throw new IllegalStateException(
-          "no transaction manager for this DataSource: take it from the Micronaut context (datasources.default)");
-    }
+  <T> T inTransaction(String what, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
         return manager.execute(
@@ -106,27 +98,36 @@ final class Transactions {
 
   /**
    * A unit of work on one locked account in a transaction of its own: open, work, flush, commit (every account
-   * transaction takes this path; {@link PostgresSession#inOpenTransaction} when it shares a transaction).
+   * transaction takes this path; {@link #inOpenAccountTransaction} when it shares a transaction).
    *
    * @param prefetch null: nothing read ahead
    * @param keyId the API key whose call this serves, stamped on what it writes; null: Obol itself
    */
-  static <T> T inAccountTransaction(
-      DataSource dataSource,
+  <T> T inAccountTransaction(
       AccountId accountId,
       LockMode mode,
       Prefetch prefetch,
       String keyId,
       Function<? super PostgresSession, ? extends T> work) {
     return inTransaction(
-        dataSource,
         "transaction on account " + accountId,
-        connection -> PostgresSession.inOpenTransaction(connection, accountId, mode, prefetch, keyId, work));
+        connection -> inOpenAccountTransaction(connection, accountId, mode, prefetch, keyId, work));
   }
 
-  static <T> T query(DataSource dataSource, String sql, Binder binder, Reader<T> reader) {
-    // The pool itself: Micronaut's wrapper hands out the current transaction's connection, and a read has none.
-    try (Connection connection = DelegatingDataSource.unwrapDataSource(dataSource).getConnection()) {
+  /** The account's part of a unit of work already open on {@code connection} (a Stripe event's, say). */
+  <T> T inOpenAccountTransaction(
+      Connection connection,
+      AccountId accountId,
+      LockMode mode,
+      Prefetch prefetch,
+      String keyId,
+      Function<? super PostgresSession, ? extends T> work)
+      throws SQLException {
+    return PostgresSession.inOpenTransaction(connection, tables, accountId, mode, prefetch, keyId, work);
+  }
+
+  <T> T query(String sql, Binder binder, Reader<T> reader) {
+    try (Connection connection = pool.getConnection()) {
       connection.setAutoCommit(true);
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         binder.bind(statement);

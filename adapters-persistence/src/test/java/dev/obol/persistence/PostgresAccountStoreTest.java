@@ -22,6 +22,7 @@ import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.service.WalletService;
 import dev.obol.domain.testing.AccountStoreContract;
 import dev.obol.domain.testing.MutableClock;
+import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresAccountStoreTest extends AccountStoreContract {
 
+  private static PersistenceContext context;
   private static HikariDataSource dataSource;
   private static PostgresAccountStore store;
   private static PostgresLedgerAudit audit;
@@ -49,9 +51,10 @@ class PostgresAccountStoreTest extends AccountStoreContract {
 
   @BeforeAll
   static void startDatabase() {
-    dataSource = TestDatabase.get().freshDataSource(20);
-    store = new PostgresAccountStore(dataSource);
-    audit = new PostgresLedgerAudit(dataSource, store);
+    context = TestDatabase.get().freshContext(20);
+    dataSource = context.dataSource();
+    store = context.accountStore();
+    audit = new PostgresLedgerAudit(context.transactions(), store);
     wallets =
         new WalletService(
             store, store, FeatureCatalog.defaults(), LowBalancePolicy.defaults(), new TimeOrderedIds(), clock);

@@ -22,6 +22,7 @@ import dev.obol.domain.port.LedgerAudit.Violation;
 import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.service.WalletService;
 import dev.obol.domain.testing.MutableClock;
+import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresLedgerAuditTest {
 
+  private static PersistenceContext context;
   private static HikariDataSource dataSource;
   private static PostgresAccountStore store;
   private static PostgresLedgerAudit audit;
@@ -56,9 +58,10 @@ class PostgresLedgerAuditTest {
 
   @BeforeAll
   static void startDatabase() {
-    dataSource = TestDatabase.get().freshDataSource(4);
-    store = new PostgresAccountStore(dataSource);
-    audit = new PostgresLedgerAudit(dataSource, store);
+    context = TestDatabase.get().freshContext(4);
+    dataSource = context.dataSource();
+    store = context.accountStore();
+    audit = new PostgresLedgerAudit(context.transactions(), store);
     wallets =
         new WalletService(
             store, store, FeatureCatalog.defaults(), LowBalancePolicy.defaults(), new TimeOrderedIds(), clock);
@@ -156,7 +159,7 @@ class PostgresLedgerAuditTest {
         };
 
     List<InvariantReport> broken =
-        ours(new PostgresLedgerAudit(dataSource, losesThePurchase).checkAll(clock.instant())).stream()
+        ours(new PostgresLedgerAudit(context.transactions(), losesThePurchase).checkAll(clock.instant())).stream()
             .filter(r -> !r.holds())
             .toList();
 

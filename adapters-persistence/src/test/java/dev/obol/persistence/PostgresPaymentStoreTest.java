@@ -49,11 +49,11 @@ class PostgresPaymentStoreTest {
   static void startDatabase() {
     PersistenceContext context = TestDatabase.get().freshContext(8);
     dataSource = context.dataSource();
-    accounts = new PostgresAccountStore(dataSource);
-    audit = new PostgresLedgerAudit(dataSource, accounts);
+    accounts = context.accountStore();
+    audit = new PostgresLedgerAudit(context.transactions(), accounts);
     payments =
         new PostgresPaymentStore(
-            dataSource,
+            context.transactions(),
             clock,
             new PaymentRepositories(
                 context.bean(StripeEventRepository.class),

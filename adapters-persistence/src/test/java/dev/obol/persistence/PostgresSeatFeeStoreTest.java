@@ -46,8 +46,8 @@ class PostgresSeatFeeStoreTest {
   static void startDatabase() {
     PersistenceContext context = TestDatabase.get().freshContext(8);
     dataSource = context.dataSource();
-    store = new PostgresAccountStore(dataSource, context.bean(AccountTables.class), () -> null);
-    audit = new PostgresLedgerAudit(dataSource, store);
+    store = context.accountStore();
+    audit = new PostgresLedgerAudit(context.transactions(), store);
     outbox = new PostgresOutbox(context.bean(OutboxRepository.class));
   }
 

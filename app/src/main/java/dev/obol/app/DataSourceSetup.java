@@ -24,7 +24,7 @@ import javax.sql.DataSource;
 @Factory
 public class DataSourceSetup {
 
-  /** The pool under its own type too (the stores' factories ask for a HikariDataSource); not a second DataSource. */
+  /** The pool under its own type too (tests read rows through it); not a second DataSource. */
   @Singleton
   @Bean(typed = HikariDataSource.class)
   HikariDataSource pool(DataSource dataSource) {

@@ -1,6 +1,5 @@
 package dev.obol.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.domain.model.FeatureCatalog;
 import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.usecase.PaymentEventUseCases;
@@ -13,6 +12,7 @@ import dev.obol.domain.service.PurchaseEvents;
 import dev.obol.domain.service.QuotaPolicy;
 import dev.obol.domain.service.RefundEvents;
 import dev.obol.domain.service.SubscriptionEvents;
+import dev.obol.persistence.Transactions;
 import dev.obol.persistence.PaymentRepositories;
 import dev.obol.persistence.PaymentRepository;
 import dev.obol.persistence.PostgresPaymentStore;
@@ -63,14 +63,14 @@ public class PaymentFactory {
 
   @Singleton
   PostgresPaymentStore paymentStore(
-      HikariDataSource dataSource,
+      Transactions transactions,
       Clock clock,
       StripeEventRepository events,
       PaymentRepository payments,
       SubscriptionRepository subscriptions,
       QuotaPeriodRepository periods) {
     return new PostgresPaymentStore(
-        dataSource, clock, new PaymentRepositories(events, payments, subscriptions, periods));
+        transactions, clock, new PaymentRepositories(events, payments, subscriptions, periods));
   }
 
   /** Reads Stripe payloads, for the webhook and for reprocessing stored events alike. */

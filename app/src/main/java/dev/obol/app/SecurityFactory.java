@@ -1,11 +1,11 @@
 package dev.obol.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.service.ApiKeyService;
 import dev.obol.grpc.AdminGrpcEndpoint;
 import dev.obol.grpc.AuthInterceptor;
+import dev.obol.persistence.Transactions;
 import dev.obol.persistence.ApiKeyRepository;
 import dev.obol.persistence.PostgresApiKeyStore;
 import io.grpc.BindableService;
@@ -28,8 +28,8 @@ public class SecurityFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  PostgresApiKeyStore apiKeyStore(HikariDataSource dataSource, ApiKeyRepository keys) {
-    return new PostgresApiKeyStore(dataSource, keys);
+  PostgresApiKeyStore apiKeyStore(Transactions transactions, ApiKeyRepository keys) {
+    return new PostgresApiKeyStore(transactions, keys);
   }
 
   @Singleton

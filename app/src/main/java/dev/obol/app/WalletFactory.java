@@ -1,6 +1,5 @@
 package dev.obol.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.domain.model.Asset;
 import dev.obol.domain.model.FeatureCatalog;
 import dev.obol.domain.model.LowBalancePolicy;
@@ -16,6 +15,7 @@ import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.CallerContext;
 import dev.obol.grpc.WalletGrpcEndpoint;
 import dev.obol.persistence.AccountTables;
+import dev.obol.persistence.Transactions;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.PostgresLedgerAudit;
 import dev.obol.persistence.TimeOrderedIds;
@@ -36,15 +36,15 @@ import java.util.Map;
 public class WalletFactory {
 
   @Singleton
-  PostgresAccountStore accountStore(HikariDataSource dataSource, AccountTables tables) {
+  PostgresAccountStore accountStore(Transactions transactions, AccountTables tables) {
     // Writes are stamped with the key of the gRPC call the thread serves (null for the webhook and the jobs).
-    return new PostgresAccountStore(dataSource, tables, CallerContext::currentKeyId);
+    return new PostgresAccountStore(transactions, tables, CallerContext::currentKeyId);
   }
 
   /** The ledger invariant recomputed from the rows and compared with the read path (tests and operators). */
   @Singleton
-  LedgerAudit ledgerAudit(HikariDataSource dataSource, PostgresAccountStore store) {
-    return new PostgresLedgerAudit(dataSource, store);
+  LedgerAudit ledgerAudit(Transactions transactions, PostgresAccountStore store) {
+    return new PostgresLedgerAudit(transactions, store);
   }
 
   /** The system clock unless a test registers its own. */

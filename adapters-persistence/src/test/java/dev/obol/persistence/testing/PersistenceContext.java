@@ -1,7 +1,10 @@
 package dev.obol.persistence.testing;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.obol.persistence.AccountTables;
 import dev.obol.persistence.DataSources;
+import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.Transactions;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import javax.sql.DataSource;
@@ -33,6 +36,16 @@ public final class PersistenceContext {
    */
   public HikariDataSource dataSource() {
     return (HikariDataSource) DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class));
+  }
+
+  /** The units of work and reads of the stores, on this context's transaction manager. */
+  public Transactions transactions() {
+    return context.getBean(Transactions.class);
+  }
+
+  /** The account store as the application wires it, writes stamped with no API key (Obol's own work). */
+  public PostgresAccountStore accountStore() {
+    return new PostgresAccountStore(transactions(), context.getBean(AccountTables.class), () -> null);
   }
 
   public <T> T bean(Class<T> type) {

@@ -67,10 +67,6 @@ public final class TestDatabase {
     return urlOf(name);
   }
 
-  /** A pool on a fresh database, with its transaction manager (a context of its own, see PersistenceContext). */
-  public HikariDataSource freshDataSource(int poolSize) {
-    return freshContext(poolSize).dataSource();
-  }
 
   /** The persistence module's beans (pool, transaction manager, repositories) on a fresh database. */
   public PersistenceContext freshContext(int poolSize) {
