@@ -17,8 +17,6 @@ import dev.obol.domain.usecase.GrantCommand;
 import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore;
 import dev.obol.domain.port.AccountStore.LockMode;
-import dev.obol.domain.port.LedgerAudit;
-import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.service.WalletService;
 import dev.obol.domain.testing.AccountStoreContract;
 import dev.obol.domain.testing.MutableClock;
@@ -66,23 +64,8 @@ class PostgresAccountStoreTest extends AccountStoreContract {
   }
 
   @Override
-  protected AccountStore store() {
-    return store;
-  }
-
-  @Override
-  protected LedgerReader reader() {
-    return store;
-  }
-
-  @Override
-  protected LedgerAudit audit() {
-    return audit;
-  }
-
-  @Override
-  protected MutableClock clock() {
-    return clock;
+  protected Subject subject() {
+    return new Subject(store, store, audit, clock);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.obol.domain.service;
 
 import static dev.obol.domain.model.Notification.data;
 
+import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
 import dev.obol.domain.model.ChargePeriod;
@@ -11,6 +12,7 @@ import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.Notification;
 import dev.obol.domain.model.NotificationType;
 import dev.obol.domain.model.SeatCharge;
+import dev.obol.domain.model.SeatCharge.Outcome;
 import dev.obol.domain.model.SeatFeeFormula;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
@@ -101,18 +103,11 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
     }
     long dueCents = Math.addExact(owedCents(session.owedSeatCharges()), feeCents);
     String chargeId = ids.newId("fee");
+    AccountId accountId = session.account().orElseThrow().id();
     if (wallet.balance() >= dueCents) {
       collectOwedIfCovered(session, wallet, requestId, now);
       SeatCharge charge =
-          new SeatCharge(
-              session.account().orElseThrow().id(),
-              period,
-              chargeId,
-              plan.seatCount(),
-              feeCents,
-              SeatCharge.Outcome.PAID,
-              now,
-              now);
+          new SeatCharge(accountId, period, chargeId, plan.seatCount(), feeCents, Outcome.PAID, now, now);
       debitFee(wallet, charge, requestId, now);
       session.saveSeatCharge(charge);
       publishCharge(session, NotificationType.CHARGE_SUCCEEDED, charge, wallet.balance(), 0, false, now);
@@ -120,16 +115,7 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
       evaluateLowBalance(session, wallet.balance(), now);
       return ChargeOutcome.charged(feeCents, wallet.balance());
     }
-    SeatCharge owed =
-        new SeatCharge(
-            session.account().orElseThrow().id(),
-            period,
-            chargeId,
-            plan.seatCount(),
-            feeCents,
-            SeatCharge.Outcome.OWED,
-            now,
-            null);
+    SeatCharge owed = new SeatCharge(accountId, period, chargeId, plan.seatCount(), feeCents, Outcome.OWED, now, null);
     session.saveSeatCharge(owed);
     publishCharge(session, NotificationType.CHARGE_FAILED, owed, wallet.balance(), dueCents, false, now);
     if (session.account().orElseThrow().status() == AccountStatus.ACTIVE) {

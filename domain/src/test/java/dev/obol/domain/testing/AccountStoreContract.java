@@ -60,14 +60,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 public abstract class AccountStoreContract {
 
-  protected abstract AccountStore store();
+  /**
+   * The store under test, the read path and audit over the same data, and the clock of the use cases and the audit
+   * (tests move it forward only).
+   */
+  public record Subject(AccountStore store, LedgerReader reader, LedgerAudit audit, MutableClock clock) {}
 
-  protected abstract LedgerReader reader();
+  protected abstract Subject subject();
 
-  protected abstract LedgerAudit audit();
+  protected final AccountStore store() {
+    return subject().store();
+  }
 
-  /** The clock of the use cases and the audit; tests move it forward only. */
-  protected abstract MutableClock clock();
+  protected final LedgerReader reader() {
+    return subject().reader();
+  }
+
+  protected final LedgerAudit audit() {
+    return subject().audit();
+  }
+
+  protected final MutableClock clock() {
+    return subject().clock();
+  }
 
   protected final AccountId alice = AccountId.of("alice-" + UUID.randomUUID());
   protected final AccountId bob = AccountId.of("bob-" + UUID.randomUUID());

@@ -17,8 +17,6 @@ import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore;
 import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.port.DebitRecord;
-import dev.obol.domain.port.LedgerAudit;
-import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.testing.InMemoryAccountStore.Snapshot;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,23 +40,8 @@ class InMemoryAccountStoreTest extends AccountStoreContract {
   final InMemoryLedgerAudit audit = new InMemoryLedgerAudit(store);
 
   @Override
-  protected AccountStore store() {
-    return store;
-  }
-
-  @Override
-  protected LedgerReader reader() {
-    return store;
-  }
-
-  @Override
-  protected LedgerAudit audit() {
-    return audit;
-  }
-
-  @Override
-  protected MutableClock clock() {
-    return clock;
+  protected Subject subject() {
+    return new Subject(store, store, audit, clock);
   }
 
   @Test
