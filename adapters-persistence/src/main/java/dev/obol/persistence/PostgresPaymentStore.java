@@ -99,7 +99,7 @@ public final class PostgresPaymentStore implements PaymentStore {
       return outcomeWithoutAccount;
     }
     return transactions.inOpenAccountTransaction(
-        connection, accountId, mode, null, null, s -> work.apply(new PostgresPaymentSession(s, accountId, tables)));
+        connection, accountId, mode, s -> work.apply(new PostgresPaymentSession(s, accountId, tables)));
   }
 
   /** @param accountId null: the stored account stays as it is */

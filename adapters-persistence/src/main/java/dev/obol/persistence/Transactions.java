@@ -111,19 +111,18 @@ public final class Transactions {
       Function<? super PostgresSession, ? extends T> work) {
     return inTransaction(
         "transaction on account " + accountId,
-        connection -> inOpenAccountTransaction(connection, accountId, mode, prefetch, keyId, work));
+        connection ->
+            PostgresSession.inOpenTransaction(connection, tables, accountId, mode, prefetch, keyId, work));
   }
 
-  /** The account's part of a unit of work already open on {@code connection} (a Stripe event's, say). */
+  /**
+   * The account's part of a unit of work already open on {@code connection}: a Stripe event's, which reads nothing
+   * ahead and is Obol's own work (no API key).
+   */
   <T> T inOpenAccountTransaction(
-      Connection connection,
-      AccountId accountId,
-      LockMode mode,
-      Prefetch prefetch,
-      String keyId,
-      Function<? super PostgresSession, ? extends T> work)
+      Connection connection, AccountId accountId, LockMode mode, Function<? super PostgresSession, ? extends T> work)
       throws SQLException {
-    return PostgresSession.inOpenTransaction(connection, tables, accountId, mode, prefetch, keyId, work);
+    return PostgresSession.inOpenTransaction(connection, tables, accountId, mode, null, null, work);
   }
 
   <T> T query(String sql, Binder binder, Reader<T> reader) {
