@@ -104,19 +104,24 @@ final class PostgresNode {
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "promote"));
   }
 
-  /** The loss of the node: SIGKILL to the postmaster and every process under it, all at once; no shutdown. */
-  void kill() throws IOException, InterruptedException {
+  /**
+   * The loss of the node: SIGKILL to the postmaster and every process under it, no shutdown. Returns once the
+   * signals are sent; {@link #awaitDeath} waits for the processes to be gone.
+   */
+  List<ProcessHandle> kill() throws IOException {
     long postmaster = postmasterPid();
     ProcessHandle handle = ProcessHandle.of(postmaster).orElseThrow(() -> new IllegalStateException(
         name + ": no process " + postmaster + " (from postmaster.pid)"));
     List<ProcessHandle> all = new ArrayList<>();
     all.add(handle);
     handle.descendants().forEach(all::add);
-    List<String> command = new ArrayList<>(List.of("kill", "-KILL"));
-    all.forEach(process -> command.add(Long.toString(process.pid())));
-    Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-    kill.waitFor(10, TimeUnit.SECONDS);
-    for (ProcessHandle process : all) {
+    // kill(pid, SIGKILL) for each, the postmaster first (it cannot restart a child it is not there to see die).
+    all.forEach(ProcessHandle::destroyForcibly);
+    return all;
+  }
+
+  void awaitDeath(List<ProcessHandle> processes) {
+    for (ProcessHandle process : processes) {
       process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> process).join();
       if (process.isAlive()) {
         throw new IllegalStateException(name + ": process " + process.pid() + " survived SIGKILL");

@@ -17,6 +17,7 @@ import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,8 +66,11 @@ class PrimaryFailoverTest {
   private static final long DEBITS_BEFORE = 400;
   /** Debits that must succeed, sent after the promotion, before the load stops. */
   private static final long DEBITS_AFTER = 400;
-  /** A failure detector's delay: the standby is promoted this long after the primary died. */
-  private static final long PROMOTE_AFTER_MILLIS = 1_000;
+  /**
+   * A failure detector's delay: the standby is promoted this long after the primary died; longer than a client's
+   * deadline per attempt (5 s), so calls time out and are retried while Obol waits for a database.
+   */
+  private static final long PROMOTE_AFTER_MILLIS = 6_000;
   private static final String STANDBY_NAME = "standby1";
 
   @Test
@@ -135,9 +139,10 @@ class PrimaryFailoverTest {
       String replication = replicationState(primary);
 
       // 4. The primary dies; a moment later the standby is promoted.
+      List<ProcessHandle> killed = primary.kill();
       long killedAt = System.nanoTime();
-      primary.kill();
-      Thread.sleep(PROMOTE_AFTER_MILLIS);
+      primary.awaitDeath(killed);
+      Thread.sleep(Math.max(0, PROMOTE_AFTER_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt)));
       long promoteAsked = System.nanoTime();
       standby.promote();
       long promotedAt = System.nanoTime();
@@ -215,6 +220,8 @@ class PrimaryFailoverTest {
       Optional<Acknowledged> firstAfter = acknowledged.stream()
           .filter(a -> a.lastSent() > killedAt)
           .min(Comparator.comparingLong(Acknowledged::answered));
+      Optional<Long> firstFailure = clients.failures.stream()
+          .map(RetryingClients.Failure::failed).filter(t -> t > killedAt).min(Long::compare);
       long lost = problems.stream().filter(p -> p.startsWith("LOST")).count();
       Map<String, Long> codes = clients.failureCodes().entrySet().stream()
           .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
@@ -222,14 +229,15 @@ class PrimaryFailoverTest {
           "%n[failover] replication %s; %d Obol instances, %d debit threads + 1 grant thread, %d accounts%n"
               + "[failover] acknowledged: %d writes (%d debits, %d grants); in flight at the kill: %d; "
               + "retried: %d writes (%d failed attempts: %s); gave up: %d; denied: %d; replayed: %d; lost: %d%n"
-              + "[failover] kill -> promote asked %.2f s, promote took %.2f s; kill -> first write acknowledged "
-              + "that was sent after the kill: %s s (promotion done -> it: %s s)%n"
+              + "[failover] kill -> first failed call %s s; kill -> promote asked %.2f s, promote took %.2f s; "
+              + "kill -> first write acknowledged that was sent after the kill: %s s (promotion done -> it: %s s)%n"
               + "[failover] %d debits acknowledged after the promotion; load %.1f s; test %.1f s (Obol ready "
               + "after %.1f s)%n"
               + "[failover] entries %d, debits %d, invariant violations %d, problems %d%n",
           replication, OBOL_INSTANCES, DEBIT_THREADS, ACCOUNTS,
           acks.size(), debitCount, grants, inFlight,
           retried, clients.failures.size(), codes, clients.gaveUp.sum(), clients.denied.sum(), replayed.size(), lost,
+          firstFailure.map(t -> String.format(Locale.ROOT, "%.2f", seconds(t - killedAt))).orElse("none"),
           seconds(promoteAsked - killedAt), seconds(promotedAt - promoteAsked),
           firstAfter.map(a -> String.format(Locale.ROOT, "%.2f", seconds(a.answered() - killedAt))).orElse("never"),
           firstAfter.map(a -> String.format(Locale.ROOT, "%.2f", seconds(a.answered() - promotedAt)))
@@ -242,6 +250,9 @@ class PrimaryFailoverTest {
       assertThat(clients.gaveUp.sum()).as("writes never acknowledged within 60 s of retries").isZero();
       assertThat(clients.denied.sum()).as("debits denied (the accounts hold plenty)").isZero();
       assertThat(inFlight).as("writes in flight when the primary died").isPositive();
+      assertThat(firstAfter).as("a write sent after the kill was acknowledged").isPresent();
+      assertThat(firstAfter.get().answered()).as("no write sent after the kill is acknowledged before a promotion")
+          .isGreaterThan(promoteAsked);
       assertThat(problems).as("the ledger after the failover").isEmpty();
       passed = true;
     } finally {
@@ -251,6 +262,7 @@ class PrimaryFailoverTest {
         }
         obol.close();
       }
+      keepLogs(obols, primary, standby);
       if (!passed) {
         System.out.println("[failover] primary log tail:\n" + primary.logTail(40));
         System.out.println("[failover] standby log tail:\n" + standby.logTail(40));
@@ -261,6 +273,26 @@ class PrimaryFailoverTest {
         deleteRecursively(work);
       } else {
         System.out.println("[failover] kept for a look: " + work);
+      }
+    }
+  }
+
+  /** Copies the servers' logs to {@code obol.faults.logs} (target/failover-logs), passed or not. */
+  private static void keepLogs(List<ObolProcess> obols, PostgresNode... nodes) throws IOException {
+    String where = System.getProperty("obol.faults.logs");
+    if (where == null) {
+      return;
+    }
+    Path logs = Path.of(where);
+    Files.createDirectories(logs);
+    for (ObolProcess obol : obols) {
+      if (Files.exists(obol.log)) {
+        Files.copy(obol.log, logs.resolve(obol.name + ".log"), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    for (PostgresNode node : nodes) {
+      if (Files.exists(node.log)) {
+        Files.copy(node.log, logs.resolve("postgres-" + node.name + ".log"), StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }
