@@ -305,6 +305,7 @@ class PrimaryFailoverTest {
       if ("1".equals(System.getenv("OBOL_FAULTS_REQUIRED"))) {
         fail(message + "; OBOL_FAULTS_REQUIRED=1 makes that a failure");
       }
+      System.out.println("[failover] SKIPPED: " + message);
       Assumptions.abort(message + "; the failover test is skipped");
     }
     return bin.get();
