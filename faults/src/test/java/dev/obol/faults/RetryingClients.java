@@ -109,7 +109,7 @@ final class RetryingClients {
         });
   }
 
-  /** Sends an acknowledged write once more, unchanged, through another instance: the answer it gets now. */
+  /** Sends an acknowledged write once more, unchanged, through instance {@code instance}: the answer it gets now. */
   Message replay(Key key, int instance) {
     Message request = requests.get(key);
     Channel channel = instances.get(instance % instances.size());
