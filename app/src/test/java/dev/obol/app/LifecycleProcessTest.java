@@ -125,11 +125,15 @@ class LifecycleProcessTest {
       assertThat(failures).as("how each caller's last call ended").hasSize(CALLERS).containsOnly(Status.Code.UNAVAILABLE);
       assertThat(exit).as("exit code after SIGTERM").contains(0);
       assertThat(obol.stackTraceLines()).as("stack traces in the log").isEmpty();
-      assertThat(watched).as("what the health watcher saw").contains(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
+      assertThat(watched).as("what the health watcher saw").containsExactly(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
+      List<String> stopping = obol.outputLines().stream().filter(line -> line.contains("ShutdownSequence")).toList();
+      // Nothing held the server until the grace ran out (an open health watch would have, were it not ended).
+      assertThat(stopping).as("the stop's log lines").hasSize(2).noneMatch(line -> line.contains("still running"));
       System.out.printf(
           "SIGTERM with %d callers in flight: %d debits acknowledged, %d OK after SIGTERM, %d UNAVAILABLE, exit %s after"
-              + " %d ms%n",
-          CALLERS, acknowledged.size(), okAfterSigterm.get(), failures.size(), exit.orElse(null), exitedAfterMillis);
+              + " %d ms; %s%n",
+          CALLERS, acknowledged.size(), okAfterSigterm.get(), failures.size(), exit.orElse(null), exitedAfterMillis,
+          stopping);
     }
 
     try (ObolProcess restarted = ObolProcess.launch(dataDir, temp.resolve("restarted.log"), Map.of())) {
