@@ -7,8 +7,11 @@ import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
+import java.net.BindException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class Application extends Micronaut {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+  private static final Pattern TRAILING_PORT = Pattern.compile(":([0-9]{1,5})$");
 
   /** Counted down when the shutdown hook is done; the main thread waits on it, as Micronaut's does. */
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -95,8 +99,8 @@ public final class Application extends Micronaut {
   }
 
   /**
-   * A setting the operator got wrong (e.g. an unreadable {@code OBOL_GRPC_TLS_CERT}, or an {@code OBOL_DATA_DIR} that
-   * another Obol has) is one log line naming it, not a stack trace; anything else is left to Micronaut. What had
+   * A setting the operator got wrong (e.g. an unreadable {@code OBOL_GRPC_TLS_CERT}, an {@code OBOL_DATA_DIR} that
+   * another Obol has, a port in use) is one log line naming it, not a stack trace; anything else is left to Micronaut. What had
    * started is stopped: the context if it runs, else the embedded database's own JVM-exit hook.
    */
   @Override
@@ -104,6 +108,25 @@ public final class Application extends Micronaut {
     for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
       if (cause instanceof ConfigurationException configuration) {
         LOG.error("Obol cannot start: {}", configuration.getMessage());
+        System.exit(1);
+      }
+      if (cause instanceof BindException) {
+        // micronaut-grpc wraps its bind failure as "Unable to start GRPC server: …"; the HTTP server has its own type.
+        // Both name the address ("…:50051"); the context, and with it the configuration, is closed by now.
+        boolean grpc = false;
+        String port = "";
+        for (Throwable wrapper = exception; wrapper != cause; wrapper = wrapper.getCause()) {
+          String message = String.valueOf(wrapper.getMessage());
+          grpc |= message.contains("GRPC server");
+          Matcher address = TRAILING_PORT.matcher(message);
+          if (port.isEmpty() && address.find()) {
+            port = " " + address.group(1);
+          }
+        }
+        LOG.error(
+            "Obol cannot start: {}{} is in use by another process (another Obol?)",
+            grpc ? "OBOL_GRPC_PORT" : "OBOL_HTTP_PORT",
+            port);
         System.exit(1);
       }
     }

@@ -6,7 +6,6 @@ import dev.obol.app.testing.ObolProcess;
 import dev.obol.persistence.testing.EmbeddedPostgresSupport;
 import dev.obol.proto.v1.Asset;
 import dev.obol.proto.v1.CheckAndDebitRequest;
-import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.EntryKind;
 import dev.obol.proto.v1.GetBalanceRequest;
 import dev.obol.proto.v1.GrantRequest;
@@ -72,12 +71,8 @@ class LifecycleProcessTest {
       throws Exception {
     Path dataDir = temp.resolve("data");
     String account = "lifecycle-" + UUID.randomUUID();
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    List<Status.Code> failures = new CopyOnWriteArrayList<>();
-    AtomicInteger okAfterSigterm = new AtomicInteger();
     List<ServingStatus> watched = new CopyOnWriteArrayList<>();
-    long exitedAfterMillis;
-
+    Sigterm result;
     try (ObolProcess obol = ObolProcess.launch(dataDir, temp.resolve("first.log"), Map.of())) {
       assertThat(obol.awaitServing(START_TIMEOUT)).as("started: %s", obol.outputLines()).isTrue();
       grant(obol, account);
@@ -85,68 +80,125 @@ class LifecycleProcessTest {
       // the server goes.
       HealthGrpc.newStub(obol.channel()).watch(HealthCheckRequest.getDefaultInstance(), collectInto(watched));
 
-      CountDownLatch warmedUp = new CountDownLatch(CALLERS * 5);
-      AtomicLong sigtermAt = new AtomicLong();
-      ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-      for (int caller = 0; caller < CALLERS; caller++) {
-        int id = caller;
-        callers.execute(
-            () -> {
-              for (int call = 0; ; call++) {
-                String requestId = "c" + id + "-" + call;
-                try {
-                  CheckAndDebitResponse response = obol.wallet().checkAndDebit(debit(account, requestId));
-                  if (response.getAllowed()) {
-                    acknowledged.add(requestId);
-                  }
-                  if (sigtermAt.get() != 0) {
-                    okAfterSigterm.incrementAndGet();
-                  }
-                  warmedUp.countDown();
-                } catch (StatusRuntimeException e) {
-                  failures.add(e.getStatus().getCode());
-                  return;
-                }
-              }
-            });
-      }
-      assertThat(warmedUp.await(30, TimeUnit.SECONDS)).as("the callers got going").isTrue();
+      result = sigtermUnderLoad(obol, account);
 
-      long sigterm = System.nanoTime();
-      sigtermAt.set(sigterm);
-      obol.terminate();
-      callers.shutdown();
-      assertThat(callers.awaitTermination(GRACE.plusSeconds(20).toSeconds(), TimeUnit.SECONDS))
-          .as("every caller got an answer")
-          .isTrue();
-      Optional<Integer> exit = obol.awaitExit(GRACE.plusSeconds(15));
-      exitedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
-
-      assertThat(failures).as("how each caller's last call ended").hasSize(CALLERS).containsOnly(Status.Code.UNAVAILABLE);
-      assertThat(exit).as("exit code after SIGTERM").contains(0);
+      assertThat(result.lastCalls()).as("how each caller's last call ended").hasSize(CALLERS).containsOnly(Status.Code.UNAVAILABLE);
+      assertThat(result.exit()).as("exit code after SIGTERM").contains(0);
       assertThat(obol.stackTraceLines()).as("stack traces in the log").isEmpty();
       assertThat(watched).as("what the health watcher saw").containsExactly(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
-      List<String> stopping = obol.outputLines().stream().filter(line -> line.contains("ShutdownSequence")).toList();
+      List<String> stopping = stopLines(obol);
       // Nothing held the server until the grace ran out (an open health watch would have, were it not ended).
       assertThat(stopping).as("the stop's log lines").hasSize(2).noneMatch(line -> line.contains("still running"));
-      System.out.printf(
-          "SIGTERM with %d callers in flight: %d debits acknowledged, %d OK after SIGTERM, %d UNAVAILABLE, exit %s after"
-              + " %d ms; %s%n",
-          CALLERS, acknowledged.size(), okAfterSigterm.get(), failures.size(), exit.orElse(null), exitedAfterMillis,
-          stopping);
+      System.out.printf("SIGTERM, grace %s: %s; %s%n", GRACE, result, stopping);
     }
 
     try (ObolProcess restarted = ObolProcess.launch(dataDir, temp.resolve("restarted.log"), Map.of())) {
       assertThat(restarted.awaitServing(START_TIMEOUT)).as("restarted: %s", restarted.outputLines()).isTrue();
-      assertThat(balance(restarted, account)).isEqualTo(GRANTED - acknowledged.size());
-      List<String> debitedRequestIds =
-          ledger(restarted, account).stream()
-              .filter(entry -> entry.getKind() == EntryKind.ENTRY_KIND_DEBIT)
-              .map(LedgerEntry::getRequestId)
-              .toList();
-      assertThat(debitedRequestIds).as("each acknowledged debit once").hasSameSizeAs(acknowledged);
-      assertThat(debitedRequestIds).containsExactlyInAnyOrderElementsOf(acknowledged);
+      assertThat(balance(restarted, account)).isEqualTo(GRANTED - result.acknowledged().size());
+      List<String> debited = debitedRequestIds(restarted, account);
+      assertThat(debited).as("each acknowledged debit once").hasSameSizeAs(result.acknowledged());
+      assertThat(debited).containsExactlyInAnyOrderElementsOf(result.acknowledged());
     }
+  }
+
+  /**
+   * With no grace at all every call in flight outlives it: each is answered UNAVAILABLE (not CANCELLED), and the pool
+   * and the database close only once the handlers returned, so nothing fails under them.
+   */
+  @Test
+  void sigterm_with_no_grace_answers_the_calls_in_flight_unavailable_and_closes_nothing_under_their_handlers()
+      throws Exception {
+    Path dataDir = temp.resolve("data");
+    String account = "lifecycle-" + UUID.randomUUID();
+    Sigterm result;
+    try (ObolProcess obol =
+        ObolProcess.launch(dataDir, temp.resolve("first.log"), Map.of("OBOL_SHUTDOWN_GRACE_SECONDS", "0"))) {
+      assertThat(obol.awaitServing(START_TIMEOUT)).as("started: %s", obol.outputLines()).isTrue();
+      grant(obol, account);
+
+      result = sigtermUnderLoad(obol, account);
+
+      assertThat(result.lastCalls()).as("how each caller's last call ended").hasSize(CALLERS).containsOnly(Status.Code.UNAVAILABLE);
+      assertThat(result.exit()).as("exit code after SIGTERM").contains(0);
+      assertThat(obol.stackTraceLines()).as("stack traces in the log").isEmpty();
+      System.out.printf("SIGTERM, grace 0: %s; %s%n", result, stopLines(obol));
+    }
+
+    try (ObolProcess restarted = ObolProcess.launch(dataDir, temp.resolve("restarted.log"), Map.of())) {
+      assertThat(restarted.awaitServing(START_TIMEOUT)).as("restarted: %s", restarted.outputLines()).isTrue();
+      // An ended call may have been written (its caller retries with the same request_id); an acknowledged one was.
+      List<String> debited = debitedRequestIds(restarted, account);
+      assertThat(debited).as("no debit twice").doesNotHaveDuplicates().containsAll(result.acknowledged());
+      assertThat(balance(restarted, account)).isEqualTo(GRANTED - debited.size());
+    }
+  }
+
+  /** What {@link #sigtermUnderLoad} saw. */
+  private record Sigterm(
+      Set<String> acknowledged, List<Status.Code> lastCalls, int okAfterSigterm, Optional<Integer> exit, long exitMillis) {
+    @Override
+    public String toString() {
+      return CALLERS + " callers, " + acknowledged.size() + " debits acknowledged, " + okAfterSigterm
+          + " OK after SIGTERM, last calls " + lastCalls.stream().distinct().toList() + ", exit " + exit.orElse(null)
+          + " after " + exitMillis + " ms";
+    }
+  }
+
+  /**
+   * {@link #CALLERS} callers debit 1 token each in a loop; once they are all going, SIGTERM. Each caller stops at its
+   * first failure, so each one's last call is the first one the stop refused (or broke).
+   */
+  private static Sigterm sigtermUnderLoad(ObolProcess obol, String account) throws InterruptedException {
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    List<Status.Code> lastCalls = new CopyOnWriteArrayList<>();
+    AtomicInteger okAfterSigterm = new AtomicInteger();
+    AtomicLong sigtermAt = new AtomicLong();
+    CountDownLatch warmedUp = new CountDownLatch(CALLERS * 5);
+    ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    for (int caller = 0; caller < CALLERS; caller++) {
+      int id = caller;
+      callers.execute(
+          () -> {
+            for (int call = 0; ; call++) {
+              String requestId = "c" + id + "-" + call;
+              try {
+                if (obol.wallet().checkAndDebit(debit(account, requestId)).getAllowed()) {
+                  acknowledged.add(requestId);
+                }
+                if (sigtermAt.get() != 0) {
+                  okAfterSigterm.incrementAndGet();
+                }
+                warmedUp.countDown();
+              } catch (StatusRuntimeException e) {
+                lastCalls.add(e.getStatus().getCode());
+                return;
+              }
+            }
+          });
+    }
+    assertThat(warmedUp.await(30, TimeUnit.SECONDS)).as("the callers got going").isTrue();
+
+    long sigterm = System.nanoTime();
+    sigtermAt.set(sigterm);
+    obol.terminate();
+    callers.shutdown();
+    assertThat(callers.awaitTermination(GRACE.plusSeconds(20).toSeconds(), TimeUnit.SECONDS))
+        .as("every caller got an answer")
+        .isTrue();
+    Optional<Integer> exit = obol.awaitExit(GRACE.plusSeconds(15));
+    long exitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
+    return new Sigterm(acknowledged, lastCalls, okAfterSigterm.get(), exit, exitMillis);
+  }
+
+  private static List<String> stopLines(ObolProcess obol) {
+    return obol.outputLines().stream().filter(line -> line.contains("ShutdownSequence")).toList();
+  }
+
+  private static List<String> debitedRequestIds(ObolProcess obol, String account) {
+    return ledger(obol, account).stream()
+        .filter(entry -> entry.getKind() == EntryKind.ENTRY_KIND_DEBIT)
+        .map(LedgerEntry::getRequestId)
+        .toList();
   }
 
   @Test

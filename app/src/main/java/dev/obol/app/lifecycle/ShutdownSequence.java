@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       the HTTP server (Stripe webhook) stops accepting ({@link GracefulShutdownCapable#shutdownGracefully}), and
  *       the scheduler starts no new job run.
  *   <li>What is in flight finishes, for up to {@code OBOL_SHUTDOWN_GRACE_SECONDS} in all: gRPC calls, HTTP requests,
- *       a job's run. A gRPC call still running after that is cancelled ({@link Server#shutdownNow}), with a warning.
+ *       a job's run. A gRPC call still open after that is answered UNAVAILABLE ({@link GrpcCallsInFlight#endAll}), its
+ *       handler gets a few more seconds to return, and the log says how many there were.
  *   <li>The connection pool closes.
  *   <li>The embedded PostgreSQL stops, last, and the data directory is released.
  * </ol>
@@ -64,7 +65,7 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
 
   static final String GRACE_VARIABLE = "OBOL_SHUTDOWN_GRACE_SECONDS";
   static final int GRACE_SECONDS_MAX = 3600;
-  /** After the grace: for cancelled calls to end and for the server's transports to close. */
+  /** After the grace: for the handlers of ended calls to return, and for the server's transports to close. */
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
 
@@ -170,10 +171,20 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
     step("gRPC calls in flight finish", () -> {
       if (server != null && !awaitTermination(server, deadlineNanos)) {
         int left = calls.unaryInFlight();
-        server.shutdownNow();
+        // UNAVAILABLE, as for a call refused. shutdownNow() would answer CANCELLED, and if called now could reset the
+        // streams before those answers are sent: it is only the last resort, below.
+        calls.endAll();
+        // The handlers of the ended calls may still be writing: the pool must not close under them.
+        boolean returned = calls.awaitHandlers(CANCEL_WAIT);
         LOG.warn(
-            "{} gRPC call(s) still running after {} s ({}): cancelled", left, grace.toSeconds(), GRACE_VARIABLE);
-        awaitTermination(server, System.nanoTime() + CANCEL_WAIT.toNanos());
+            "{} gRPC call(s) still running after {} s ({}): answered UNAVAILABLE{}",
+            left,
+            grace.toSeconds(),
+            GRACE_VARIABLE,
+            returned ? "" : "; " + calls.handlersRunning() + " still running on the database as it closes");
+        if (!awaitTermination(server, System.nanoTime() + CANCEL_WAIT.toNanos())) {
+          server.shutdownNow();
+        }
       }
     });
     step("HTTP requests in flight finish", () -> {

@@ -59,7 +59,10 @@ public final class ObolProcess implements AutoCloseable {
     int httpPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A test starts several: C1 only and the serial collector start a JVM faster on a small machine.
     command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(applicationClassPath());
     command.add("dev.obol.app.Application");
