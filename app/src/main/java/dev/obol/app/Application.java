@@ -59,7 +59,11 @@ public final class Application extends Micronaut {
     } catch (Throwable e) {
       if (hook != null) {
         // The start failed: the exit that follows is not a clean stop (and must not exit 0).
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyExiting) {
+          // A SIGTERM during the start: the hook is stopping everything already.
+        }
       }
       if (context.isRunning()) {
         context.close();

@@ -239,6 +239,12 @@ class LifecycleProcessTest {
     try (ObolProcess first = ObolProcess.launch(dataDir, temp.resolve("first.log"), Map.of())) {
       assertThat(first.awaitServing(START_TIMEOUT)).as("started: %s", first.outputLines()).isTrue();
       grant(first, account);
+      // What it said when it was ready: each port and what is there; not Micronaut's "Server Running: http://…".
+      assertThat(first.outputLines())
+          .anyMatch(line -> line.contains("Obol configuration: gRPC :" + first.grpcPort()))
+          .anyMatch(line -> line.contains("gRPC API on :" + first.grpcPort())
+              && line.contains("HTTP on :" + first.httpPort() + ": Stripe webhook"))
+          .noneMatch(line -> line.contains("Server Running"));
 
       long started = System.nanoTime();
       try (ObolProcess second = ObolProcess.launch(dataDir, temp.resolve("second.log"), Map.of())) {

@@ -2,7 +2,6 @@ package dev.obol.app.lifecycle;
 
 import dev.obol.app.DatabaseLocation;
 import dev.obol.domain.model.FeatureCatalog;
-import io.grpc.ServerServiceDefinition;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -120,15 +119,14 @@ public final class StartupSummary {
   }
 
   private String grpcServices() {
+    List<String> names =
+        grpc.getServer().getServices().stream().map(service -> service.getServiceDescriptor().getName()).toList();
     List<String> obol =
-        grpc.getServer().getServices().stream()
-            .map(service -> service.getServiceDescriptor().getName())
+        names.stream()
             .filter(name -> name.startsWith("obol.v1."))
             .map(name -> name.substring("obol.v1.".length()))
             .sorted(Comparator.comparing(StartupSummary::obolServiceRank).thenComparing(Comparator.naturalOrder()))
             .toList();
-    List<String> names = grpc.getServer().getServices().stream().map(ServerServiceDefinition::getServiceDescriptor)
-        .map(descriptor -> descriptor.getName()).toList();
     StringBuilder description = new StringBuilder("obol.v1 ").append(String.join(", ", obol));
     if (names.stream().anyMatch(name -> name.startsWith("grpc.health."))) {
       description.append("; health");
