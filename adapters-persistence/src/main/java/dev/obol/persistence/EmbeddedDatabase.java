@@ -14,8 +14,16 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * password kept in {@value #PASSWORD_FILE} (mode 0600) next to the cluster. zonky's initdb trusts every local user, so
  * a cluster without that file (a new one, or one made by an older Obol) is first started once to set the password.
  * The tests' {@link #startTemporary} server keeps zonky's fast, trusting defaults.
+ *
+ * <p>Stopping the service's server is its owner's job, in order: zonky's own JVM shutdown hook is off, because the JVM
+ * runs all hooks at once and that one stopped the database under calls still in flight. Until the owner says it will
+ * stop it ({@link #leaveStopToOwner}), a hook of ours stops it when the JVM exits (a start that fails half way). A
+ * postmaster is a daemon, not the JVM's child: after a kill -9 it keeps running on the cluster, so {@link #start} stops
+ * one it finds there first.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -61,10 +75,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
       host postgres postgres 127.0.0.1/32 trust
       """;
 
+  /** How long an orphaned postmaster gets for a smart shutdown (its clients died with their JVM) before SIGKILL. */
+  private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(15);
+
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
   private final Path passwordFile;
   private final String password;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Null for a temporary server (zonky's own hook stops it) and once the owner stops it. */
+  private volatile Thread stopAtExit;
 
   private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, Path passwordFile, String password) {
     this.postgres = postgres;
@@ -77,6 +97,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * The service's database: the cluster in {@code serviceDataDirectory/postgres} (initdb when missing, reused
    * otherwise), its password in {@code serviceDataDirectory/postgres-password} (made when missing).
    *
+   * <p>The caller must have the data directory to itself (Obol's {@code DataDirectoryLock}): a postmaster found running
+   * on the cluster is then nobody's but a dead process's, and is stopped.
+   *
    * @param serviceDataDirectory the service's data directory ({@code OBOL_DATA_DIR}), created when missing
    * @param port 0: any free port
    */
@@ -86,6 +109,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path passwordFile = home.resolve(PASSWORD_FILE);
     try {
       createPrivateDirectories(home);
+      stopOrphanedPostmaster(cluster);
       // Without its password file the superuser has no known password; without PG_VERSION zonky runs a new initdb,
       // whose superuser has none at all (a kept password file would then lock the service out).
       if (!Files.exists(passwordFile) || !Files.exists(cluster.resolve("PG_VERSION"))) {
@@ -94,9 +118,112 @@ public final class EmbeddedDatabase implements AutoCloseable {
       String password = readPassword(passwordFile);
       EmbeddedPostgres postgres =
           durableServer(cluster, HBA_PASSWORD_ONLY).setPort(port).setConnectConfig("password", password).start();
-      return new EmbeddedDatabase(postgres, cluster, passwordFile, password);
+      EmbeddedDatabase database = new EmbeddedDatabase(postgres, cluster, passwordFile, password);
+      database.stopAtExit = new Thread(database::close, "obol-embedded-postgres-at-exit");
+      Runtime.getRuntime().addShutdownHook(database.stopAtExit);
+      return database;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + cluster, e);
+    }
+  }
+
+  /**
+   * From now on only {@link #close} stops the server: its owner stops it last, after everything that uses it, and a
+   * JVM-exit hook of its own would run at the same time as the owner's shutdown instead of after it.
+   */
+  public void leaveStopToOwner() {
+    Thread hook = stopAtExit;
+    stopAtExit = null;
+    if (hook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already exiting: the hook runs and close() is idempotent.
+      }
+    }
+  }
+
+  /**
+   * A postmaster still running on {@code cluster} (named by its postmaster.pid) was left by an Obol that died without
+   * stopping it, e.g. by kill -9: postgres refuses a second postmaster on a cluster, so it is stopped here. The pid is
+   * only trusted if that process is a {@code postgres} started with {@code -D cluster}; a pid file naming any other
+   * live process (its pid reused since) is stale and removed, because postgres would take that process for its own.
+   */
+  private static void stopOrphanedPostmaster(Path cluster) throws IOException {
+    Path pidFile = cluster.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+    OptionalLong pid = lines.isEmpty() ? OptionalLong.empty() : parsePid(lines.get(0));
+    Optional<ProcessHandle> process =
+        pid.isEmpty() ? Optional.empty() : ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive);
+    if (process.isEmpty()) {
+      return; // Dead: postgres removes a stale pid file itself.
+    }
+    Optional<Boolean> ours = isPostmasterOf(process.get(), cluster);
+    if (ours.isEmpty()) {
+      return; // Cannot tell (the process's command line is unreadable): leave it to postgres.
+    }
+    if (!ours.get()) {
+      Files.delete(pidFile);
+      LOG.info("Removed a stale {}: pid {} is not a PostgreSQL of this cluster", pidFile, pid.getAsLong());
+      return;
+    }
+    // SIGTERM is a smart shutdown: it waits for clients, and the orphan's clients died with their JVM.
+    process.get().destroy();
+    if (!awaitExit(process.get(), ORPHAN_STOP_TIMEOUT)) {
+      process.get().descendants().forEach(ProcessHandle::destroyForcibly);
+      process.get().destroyForcibly();
+      if (!awaitExit(process.get(), ORPHAN_STOP_TIMEOUT)) {
+        throw new IllegalStateException(
+            "the PostgreSQL (pid " + pid.getAsLong() + ") left running on " + cluster + " does not stop");
+      }
+    }
+    LOG.info(
+        "Stopped the embedded PostgreSQL (pid {}) that an Obol which did not stop cleanly (e.g. kill -9) left running on"
+            + " {}",
+        pid.getAsLong(),
+        cluster);
+  }
+
+  private static OptionalLong parsePid(String line) {
+    try {
+      return OptionalLong.of(Long.parseLong(line.strip()));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Whether {@code process} is a {@code postgres -D cluster}; empty when its command line cannot be read. */
+  private static Optional<Boolean> isPostmasterOf(ProcessHandle process, Path cluster) {
+    ProcessHandle.Info info = process.info();
+    if (info.command().isEmpty() || info.arguments().isEmpty()) {
+      return Optional.empty();
+    }
+    if (!Path.of(info.command().get()).getFileName().toString().equals("postgres")) {
+      return Optional.of(false);
+    }
+    String[] arguments = info.arguments().get();
+    for (int i = 0; i + 1 < arguments.length; i++) {
+      if (arguments[i].equals("-D") && Path.of(arguments[i + 1]).toAbsolutePath().normalize().equals(cluster)) {
+        return Optional.of(true);
+      }
+    }
+    return Optional.of(false);
+  }
+
+  private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+    try {
+      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return !process.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
     }
   }
 
@@ -138,6 +265,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return EmbeddedPostgres.builder()
         .setDataDirectory(cluster)
         .setCleanDataDirectory(false)
+        // Stopped by its owner, in order (see the class comment), not by a hook of zonky's at any moment of the exit.
+        .setRegisterShutdownHook(false)
         // zonky's builder turns synchronous_commit off and passes -F (fsync off); -c options come after and win.
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("fsync", "on")
@@ -241,8 +370,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return passwordFile;
   }
 
+  /** Stops the server (a fast shutdown: sessions still open are ended) and waits for it; idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    leaveStopToOwner();
     try {
       postgres.close();
     } catch (IOException e) {

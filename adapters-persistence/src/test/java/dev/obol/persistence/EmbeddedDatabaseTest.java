@@ -109,6 +109,36 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
+  void aPidFileNamingALiveProcessThatIsNotPostgresIsStaleAndThatProcessIsLeftAlone() throws Exception {
+    EmbeddedDatabase.start(dataDirectory, 0).close();
+    Process other = new ProcessBuilder("sleep", "120").start();
+    try {
+      // What a pid reused since the last postmaster looks like; postgres alone would take it for a live postmaster.
+      Files.writeString(dataDirectory.resolve("postgres").resolve("postmaster.pid"), other.pid() + "\n");
+      try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDirectory, 0)) {
+        assertThat(query(database, "SELECT 'started'")).containsExactly("started");
+      }
+      assertThat(other.isAlive()).as("the process the stale pid file named").isTrue();
+    } finally {
+      other.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aPidFileNamingThePostmasterOfAnotherClusterIsStaleAndThatServerKeepsRunning(@TempDir Path otherDirectory)
+      throws Exception {
+    EmbeddedDatabase.start(dataDirectory, 0).close();
+    try (EmbeddedDatabase other = EmbeddedDatabase.start(otherDirectory, 0)) {
+      String otherPid = Files.readAllLines(otherDirectory.resolve("postgres").resolve("postmaster.pid")).get(0);
+      Files.writeString(dataDirectory.resolve("postgres").resolve("postmaster.pid"), otherPid + "\n");
+      try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDirectory, 0)) {
+        assertThat(query(database, "SELECT 'started'")).containsExactly("started");
+      }
+      assertThat(query(other, "SELECT 'still running'")).containsExactly("still running");
+    }
+  }
+
+  @Test
   void theTestsThrowawayServerStaysFast() throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.startTemporary();
         Connection connection = connect(database, "")) {
