@@ -1,4 +1,5 @@
-// Usage: OBOL_API_KEY=obol_… node debit.js [account] [feature] [target]   (defaults: demo image 127.0.0.1:50051)
+// Usage: OBOL_API_KEY=obol_… [OBOL_TARGET=host:port] node debit.js [account] [feature] [target]
+//   (defaults: demo, image, and OBOL_TARGET or 127.0.0.1:50051)
 // Loads the public contract straight from proto/ and calls CheckAndDebit, then GetBalance, sending the API key as
 // `authorization: Bearer <key>` (the key needs the scopes wallet:debit and wallet:read).
 const path = require('path');
@@ -16,7 +17,8 @@ const definition = protoLoader.loadSync('obol/v1/wallet_service.proto', {
 });
 const obol = grpc.loadPackageDefinition(definition).obol.v1;
 
-const [account = 'demo', feature = 'image', target = '127.0.0.1:50051'] = process.argv.slice(2);
+const [account = 'demo', feature = 'image', target = process.env.OBOL_TARGET || '127.0.0.1:50051'] =
+  process.argv.slice(2);
 const wallet = new obol.WalletService(target, grpc.credentials.createInsecure());
 if (!process.env.OBOL_API_KEY) {
   console.error('set OBOL_API_KEY, e.g. export OBOL_API_KEY=$(cat obol-data/admin-key)');
