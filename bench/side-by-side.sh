@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Obol beside the raw SQL floor, on one Debian PostgreSQL server with the same settings (durable commit).
 #
-#   bench/side-by-side.sh [--seconds 20] [--runs 1] [--accounts 10000] [--concurrency 64]
+#   bench/side-by-side.sh [--seconds 20] [--runs 1] [--accounts 10000] [--concurrency 64] [--obol-jar app/target/obol.jar]
 #
 # Starts a private Debian PostgreSQL (installs it with apt-get when missing), runs the floor with pgbench (uniform over
 # 100,000 wallets: one statement per transaction; hot: BEGIN; UPDATE; INSERT; END on wallet 1), then Obol
@@ -15,17 +15,19 @@ seconds=20
 runs=1
 accounts=10000
 concurrency=64
+obol_jar=app/target/obol.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --accounts) accounts=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
+    --obol-jar) obol_jar=$2; shift 2 ;;  # another build of the service, to compare two builds on one machine
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
-for jar in app/target/obol.jar bench/target/obol-bench.jar; do
+for jar in "$obol_jar" bench/target/obol-bench.jar; do
   [ -f "$jar" ] || { echo "$jar missing: run mvn -B -ntp -q -DskipTests package first" >&2; exit 1; }
 done
 if ! ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1; then
@@ -95,7 +97,7 @@ http_port=$(free_port)
 OBOL_DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/obol" OBOL_DATABASE_USER=postgres \
   OBOL_BOOTSTRAP_ADMIN_KEY="$admin_key" OBOL_GRPC_PORT=$grpc_port OBOL_HTTP_PORT=$http_port \
   OBOL_DATA_DIR="$work/obol-data" OBOL_DEMO_SEED=false \
-  java -jar app/target/obol.jar >"$work/obol.log" 2>&1 &
+  java -jar "$obol_jar" >"$work/obol.log" 2>&1 &
 obol_pid=$!
 # Ready when the start log's last line is out ("Obol ready in N ms: …", StartupSummary): gRPC is SERVING by then.
 ready_ms=
