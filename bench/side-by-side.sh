@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Obol beside the raw SQL floor, on one Debian PostgreSQL server with the same settings (durable commit).
 #
-#   bench/side-by-side.sh [--seconds 20] [--runs 1] [--accounts 10000] [--concurrency 64]
+#   bench/side-by-side.sh [--seconds 20] [--runs 1] [--accounts 10000] [--concurrency 64] [--obol-jar app/target/obol.jar]
 #
 # Starts a private Debian PostgreSQL (installs it with apt-get when missing), runs the floor with pgbench (uniform over
 # 100,000 wallets: one statement per transaction; hot: BEGIN; UPDATE; INSERT; END on wallet 1), then Obol
@@ -15,17 +15,19 @@ seconds=20
 runs=1
 accounts=10000
 concurrency=64
+obol_jar=app/target/obol.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --accounts) accounts=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
+    --obol-jar) obol_jar=$2; shift 2 ;;  # another build of the service, to compare two builds on one machine
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
-for jar in app/target/obol.jar bench/target/obol-bench.jar; do
+for jar in "$obol_jar" bench/target/obol-bench.jar; do
   [ -f "$jar" ] || { echo "$jar missing: run mvn -B -ntp -q -DskipTests package first" >&2; exit 1; }
 done
 if ! ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1; then
@@ -95,43 +97,60 @@ http_port=$(free_port)
 OBOL_DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/obol" OBOL_DATABASE_USER=postgres \
   OBOL_BOOTSTRAP_ADMIN_KEY="$admin_key" OBOL_GRPC_PORT=$grpc_port OBOL_HTTP_PORT=$http_port \
   OBOL_DATA_DIR="$work/obol-data" OBOL_DEMO_SEED=false \
-  java -jar app/target/obol.jar >"$work/obol.log" 2>&1 &
+  java -jar "$obol_jar" >"$work/obol.log" 2>&1 &
 obol_pid=$!
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$http_port/health/readiness" >/dev/null 2>&1 && break
+# Ready when the start log's last line is out ("Obol ready in N ms: …", StartupSummary): gRPC is SERVING by then.
+ready_ms=
+for _ in $(seq 1 120); do
+  ready_ms=$(sed -n 's/.*Obol ready in \([0-9]*\) ms.*/\1/p' "$work/obol.log" | head -n 1)
+  [ -n "$ready_ms" ] && break
   kill -0 "$obol_pid" 2>/dev/null || { cat "$work/obol.log" >&2; exit 1; }
-  sleep 0.5
+  sleep 0.25
 done
+[ -n "$ready_ms" ] || { echo "Obol did not become ready in 30 s" >&2; cat "$work/obol.log" >&2; exit 1; }
 
-# obol-bench --json: its last line is {"throughput_per_s":…,"p99_ms":…,…}; prints "per_s p99_ms".
+# obol-bench --json: its last line is {"throughput_per_s":…,"p99_ms":…,…}; prints "per_s p99_ms errors".
 obol_run() {
   local line
   line=$(java -jar bench/target/obol-bench.jar --target "127.0.0.1:$grpc_port" --api-key "$admin_key" \
-    --concurrency "$concurrency" --seconds "$seconds" --warmup-seconds 5 --json "$@" | tail -n 1)
+    --concurrency "$concurrency" --seconds "$seconds" --warmup-seconds 5 --json "$@" | tee /dev/stderr | tail -n 1)
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("%.0f %.1f %d" % (r["throughput_per_s"], r["p99_ms"], r["errors"]))' "$line"
 }
 
-median_spread() { # "v1 v2 …" → "median (min–max)"
+median_spread() { # "v1 v2 …" → "median (min–max)"; throughputs as integers
   python3 -c 'import sys,statistics; v=sorted(float(x) for x in sys.argv[1:]); print("%.0f (%.0f–%.0f)" % (statistics.median(v), v[0], v[-1]) if len(v)>1 else "%.0f" % v[0])' "$@"
+}
+median_spread_ms() { # the same for latencies, one decimal
+  python3 -c 'import sys,statistics; v=sorted(float(x) for x in sys.argv[1:]); print("%.1f (%.1f–%.1f)" % (statistics.median(v), v[0], v[-1]) if len(v)>1 else "%.1f" % v[0])' "$@"
 }
 
 declare -A tput p99
+errors=
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$runs"); do
   echo "run $run of $runs: floor uniform, floor hot, Obol uniform, Obol hot, Obol check (${seconds} s each)" >&2
   read -r t p <<<"$(floor_run uniform.sql)"; tput[fu]+="$t "; p99[fu]+="$p "
   read -r t p <<<"$(floor_run hot.sql)"; tput[fh]+="$t "; p99[fh]+="$p "
-  read -r t p e <<<"$(obol_run --mode debit --accounts "$accounts")"; tput[ou]+="$t "; p99[ou]+="$p "
-  read -r t p e <<<"$(obol_run --mode debit --accounts 1)"; tput[oh]+="$t "; p99[oh]+="$p "
-  read -r t p e <<<"$(obol_run --mode check --accounts "$accounts")"; tput[oc]+="$t "; p99[oc]+="$p "
+  read -r t p e <<<"$(obol_run --mode debit --accounts "$accounts")"; tput[ou]+="$t "; p99[ou]+="$p "; errors+="$e "
+  read -r t p e <<<"$(obol_run --mode debit --accounts 1)"; tput[oh]+="$t "; p99[oh]+="$p "; errors+="$e "
+  read -r t p e <<<"$(obol_run --mode check --accounts "$accounts")"; tput[oc]+="$t "; p99[oc]+="$p "; errors+="$e "
 done
+
+# The service's peak resident memory so far (VmHWM), MiB.
+peak_rss_mib() { awk '/^VmHWM:/ {printf "%.0f", $2/1024}' "/proc/$obol_pid/status"; }
 
 ratio() { python3 -c 'import sys,statistics; a=statistics.median(float(x) for x in sys.argv[1].split()); b=statistics.median(float(x) for x in sys.argv[2].split()); print("%.2f×" % (a/b))' "$1" "$2"; }
 echo
-echo "| workload ($concurrency callers, ${seconds} s, $runs run(s); median (min–max)) | floor tx/s | floor p99 ms | Obol /s | Obol p99 ms | ratio |"
-echo "|---|---|---|---|---|---|"
+echo "$(date -u +%Y-%m-%d) build $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes');" \
+  "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') (fsync, synchronous_commit on); $(nproc) cores;" \
+  "load before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
+  "Obol ready in ${ready_ms} ms, peak RSS $(peak_rss_mib) MiB; errors: ${errors% }"
+echo
+echo "| workload ($concurrency callers, ${seconds} s, $runs run(s); median (min–max)) | floor tx/s | floor p99 ms | Obol /s | Obol p99 ms | ratio | goal |"
+echo "|---|---|---|---|---|---|---|"
 # shellcheck disable=SC2086
-echo "| CheckAndDebit uniform ($accounts accounts) | $(median_spread ${tput[fu]}) | $(median_spread ${p99[fu]}) | $(median_spread ${tput[ou]}) | $(median_spread ${p99[ou]}) | $(ratio "${tput[ou]}" "${tput[fu]}") |"
+echo "| CheckAndDebit uniform ($accounts accounts) | $(median_spread ${tput[fu]}) | $(median_spread_ms ${p99[fu]}) | $(median_spread ${tput[ou]}) | $(median_spread_ms ${p99[ou]}) | $(ratio "${tput[ou]}" "${tput[fu]}") | ≥ 1.0×, p99 ≤ 20 |"
 # shellcheck disable=SC2086
-echo "| CheckAndDebit, one account | $(median_spread ${tput[fh]}) | $(median_spread ${p99[fh]}) | $(median_spread ${tput[oh]}) | $(median_spread ${p99[oh]}) | $(ratio "${tput[oh]}" "${tput[fh]}") |"
+echo "| CheckAndDebit, one account | $(median_spread ${tput[fh]}) | $(median_spread_ms ${p99[fh]}) | $(median_spread ${tput[oh]}) | $(median_spread_ms ${p99[oh]}) | $(ratio "${tput[oh]}" "${tput[fh]}") | ≥ 5×, p99 ≤ 20 |"
 # shellcheck disable=SC2086
-echo "| Check (read-only, $accounts accounts) vs uniform floor | $(median_spread ${tput[fu]}) | $(median_spread ${p99[fu]}) | $(median_spread ${tput[oc]}) | $(median_spread ${p99[oc]}) | $(ratio "${tput[oc]}" "${tput[fu]}") |"
+echo "| Check (read-only, $accounts accounts) vs uniform floor | $(median_spread ${tput[fu]}) | $(median_spread_ms ${p99[fu]}) | $(median_spread ${tput[oc]}) | $(median_spread_ms ${p99[oc]}) | $(ratio "${tput[oc]}" "${tput[fu]}") | ≥ 2× |"
