@@ -12,6 +12,7 @@ import java.util.Optional;
  * The lock-free reads of {@code accounts} and the expiry sweeper's work list. The locked account row itself is read by
  * {@code PostgresSession.open} (in the round trip that takes the lock), not here.
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface AccountRepository extends GenericRepository<AccountRow, String> {
 

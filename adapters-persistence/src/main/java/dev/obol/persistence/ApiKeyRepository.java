@@ -16,6 +16,7 @@ import java.util.Optional;
  * on the request's unique index) and the conditional updates. Arrays ({@code scopes}) are bound as one text[]
  * parameter ({@code STRING_ARRAY}), not expanded into a list.
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface ApiKeyRepository extends GenericRepository<ApiKeyRow, String> {
 

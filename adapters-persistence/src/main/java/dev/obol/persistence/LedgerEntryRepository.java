@@ -8,6 +8,7 @@ import io.micronaut.data.repository.GenericRepository;
 import java.util.List;
 
 /** The ledger's history. Append-only: nothing here writes (see {@link PendingWrites}). */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface LedgerEntryRepository extends GenericRepository<LedgerEntryRow, Long> {
 

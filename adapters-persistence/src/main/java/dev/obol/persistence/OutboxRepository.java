@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** The {@code outbox} table as the relay uses it. Rows are written by the hot path ({@code PostgresSession}). */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface OutboxRepository extends GenericRepository<OutboxRow, String> {
 

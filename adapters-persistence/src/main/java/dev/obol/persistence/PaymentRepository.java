@@ -10,6 +10,7 @@ import java.util.Optional;
  * The {@code payments} table: one row per paid provider object, so each grant happens once (the primary key refuses
  * a second insert). Only the reversal totals ever change.
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface PaymentRepository extends GenericRepository<PaymentRow, String> {
 

@@ -10,6 +10,7 @@ import java.util.Optional;
  * The {@code quota_periods} table: one row per monthly period of a subscription, so each period happens at most once
  * (the primary key refuses a second insert, whichever instance or event tried).
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface QuotaPeriodRepository extends GenericRepository<QuotaPeriodRow, Instant> {
 

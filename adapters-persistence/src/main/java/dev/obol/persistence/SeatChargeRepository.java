@@ -14,6 +14,7 @@ import java.util.Optional;
  * is plain on purpose: the primary key refuses a second charge for the same account and period, whatever the caller
  * checked before.
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface SeatChargeRepository extends GenericRepository<SeatChargeRow, String> {
 

@@ -12,6 +12,7 @@ import java.util.Optional;
  * The {@code seat_plans} table. Reads and writes of one account's plan run in that account's locked transaction
  * ({@link PostgresSeats}); the monthly charge's work list is read outside any lock.
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface SeatPlanRepository extends GenericRepository<SeatPlanRow, String> {
 

@@ -13,6 +13,7 @@ import java.util.Optional;
  * once: the insert that loses to an earlier one ({@code ON CONFLICT DO NOTHING}, which waits on the key while that
  * one's transaction is open) and the row lock a reprocess takes ({@code FOR UPDATE}).
  */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface StripeEventRepository extends GenericRepository<StripeEventRow, String> {
 

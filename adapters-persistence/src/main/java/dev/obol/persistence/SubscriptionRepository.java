@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The {@code subscriptions} table: one row per account and provider subscription, replaced as it changes. */
+@DatabaseCall
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface SubscriptionRepository extends GenericRepository<SubscriptionRow, String> {
 

@@ -1,9 +1,12 @@
 package dev.obol.persistence;
 
+import dev.obol.domain.error.ObolException;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.port.AccountStore.Prefetch;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.data.connection.exceptions.ConnectionException;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
@@ -27,6 +30,15 @@ import javax.sql.DataSource;
  * still writes its own SQL on that connection and does not go through repositories: it sends every write of a debit
  * as one statement, and its round trips per debit are counted (and benchmarked); a repository would send one
  * statement per row and re-read what it wrote.
+ *
+ * <p>How a unit of work or a read fails ({@link DatabaseFailures}): when the database cannot be reached, with
+ * {@link dev.obol.domain.error.UnavailableException} {@value DatabaseFailures#REASON} (at once while
+ * {@link DatabaseReachability} knows it, else within the pool's connection timeout); with the domain's own exception
+ * when the work threw one; otherwise with {@link PersistenceException}. A unit of work that fails has written nothing:
+ * its transaction rolled back. One whose COMMIT was sent but never answered (the connection died during it) may or may
+ * not have been applied, and is still answered UNAVAILABLE: that is safe because every write Obol makes for a caller is
+ * idempotent by its {@code request_id} (the stored first answer is returned on a retry, and the webhook's by the
+ * event id), so the caller's retry either finds the first answer or applies the write now, never twice.
  */
 @Singleton
 public final class Transactions {
@@ -42,13 +54,19 @@ public final class Transactions {
       TransactionDefinition.of(TransactionDefinition.Propagation.REQUIRES_NEW);
 
   private final TransactionOperations<Connection> manager;
+  private final DatabaseReachability reachability;
   /** The pool itself, for reads outside any transaction (Micronaut's wrapper would hand out none). */
   private final DataSource pool;
   /** The seat tables' repositories, for the account sessions this opens (they join its transaction). */
   private final AccountTables tables;
 
-  Transactions(DataSource dataSource, TransactionOperations<Connection> manager, AccountTables tables) {
+  Transactions(
+      DataSource dataSource,
+      TransactionOperations<Connection> manager,
+      AccountTables tables,
+      DatabaseReachability reachability) {
     this.manager = manager;
+    this.reachability = reachability;
     this.pool = DelegatingDataSource.unwrapDataSource(dataSource);
     this.tables = tables;
   }
@@ -67,6 +85,7 @@ public final class Transactions {
 
   /** @param what names the work in the exception when it fails */
   <T> T inTransaction(String what, Work<T> work) {
+    reachability.check(what);
     for (int attempt = 1; ; attempt++) {
       try {
         return manager.execute(
@@ -78,22 +97,42 @@ public final class Transactions {
                 throw new SqlFailure(e);
               }
             });
-      } catch (SqlFailure e) {
-        if (!(retryable(e.getCause()) && attempt < ATTEMPTS_MAX)) {
-          throw new PersistenceException(what + " failed", e.getCause());
-        }
-      } catch (DataAccessException | TransactionException e) {
-        // A repository's statement, or the begin or commit: Micronaut's exceptions stay inside this module.
-        if (!(retryable(e) && attempt < ATTEMPTS_MAX)) {
-          throw new PersistenceException(what + " failed", e);
-        }
-      } catch (RuntimeException | Error e) {
-        if (!(retryable(e) && attempt < ATTEMPTS_MAX)) {
-          throw e;
+      } catch (RuntimeException e) {
+        Throwable failure = e instanceof SqlFailure sql ? sql.getCause() : e;
+        if (!(retryable(failure) && attempt < ATTEMPTS_MAX)) {
+          throw failed(what, failure);
         }
       }
       // loop: the whole unit of work runs again from a clean state (the manager rolled the failed one back)
     }
+  }
+
+  /**
+   * A unit of work's failure as its caller gets it. The domain's exceptions (a rule the work enforced, or the database
+   * found unreachable by a repository) pass unchanged; an unreachable database is {@code UnavailableException};
+   * the rest of what the database said (SQL, Micronaut Data's exceptions of a repository statement, the begin or the
+   * commit, which stay inside this module) is a {@link PersistenceException}; anything else (a bug) is left as it is.
+   */
+  private static RuntimeException failed(String what, Throwable failure) {
+    if (failure instanceof ObolException obol) {
+      return obol;
+    }
+    if (failure instanceof SQLException
+        || failure instanceof PersistenceException
+        || DatabaseFailures.isUnreachable(failure)
+        || isMicronautDataFailure(failure)) {
+      return DatabaseFailures.translate(what, failure);
+    }
+    return failure instanceof RuntimeException unchecked ? unchecked : new PersistenceException(what + " failed", failure);
+  }
+
+  /** Micronaut Data's and its transaction manager's exceptions: a statement, a connection, the begin or the commit. */
+  private static boolean isMicronautDataFailure(Throwable failure) {
+    return failure instanceof DataAccessException
+        || failure instanceof TransactionException
+        || failure instanceof ConnectionException
+        || failure instanceof CannotGetJdbcConnectionException
+        || failure instanceof io.micronaut.transaction.jdbc.exceptions.CannotGetJdbcConnectionException;
   }
 
   /**
@@ -126,6 +165,8 @@ public final class Transactions {
   }
 
   <T> T query(String sql, Binder binder, Reader<T> reader) {
+    String what = "query " + sql.lines().findFirst().orElse(sql);
+    reachability.check(what);
     try (Connection connection = pool.getConnection()) {
       connection.setAutoCommit(true);
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -135,7 +176,7 @@ public final class Transactions {
         }
       }
     } catch (SQLException e) {
-      throw new PersistenceException("query failed: " + sql.lines().findFirst().orElse(sql), e);
+      throw DatabaseFailures.translate(what, e);
     }
   }
 
