@@ -41,6 +41,8 @@ public final class DatabaseFailures {
   /** SQLSTATEs outside class 08 that also mean "this server cannot serve you now; another attempt may". */
   private static final Set<String> UNREACHABLE_STATES = Set.of("57P01", "57P02", "57P03", "25006");
   private static final String CONNECTION_EXCEPTION_CLASS = "08";
+  /** The message of Hikari's exception for any use of a connection it has closed (ProxyConnection.ClosedConnection). */
+  private static final String HIKARI_CLOSED = "Connection is closed";
   /** A cause chain longer than this is not walked further (a chain may even loop). */
   private static final int CAUSES_MAX = 32;
   private static final int SUMMARY_LENGTH_MAX = 200;
@@ -64,6 +66,11 @@ public final class DatabaseFailures {
         return true;
       }
       if (e instanceof SQLException sql && isUnreachableState(sql.getSQLState())) {
+        return true;
+      }
+      if (e instanceof SQLException sql && sql.getSQLState() == null && HIKARI_CLOSED.equals(sql.getMessage())) {
+        // Hikari closed a connection it found broken (08006, say) and the caller's next use of it (the transaction
+        // manager's clean-up, here) gets this stateless exception, which hides the first: it is a 08003.
         return true;
       }
     }

@@ -61,6 +61,14 @@ class DatabaseFailuresTest {
   }
 
   @Test
+  void hikarisClosedConnectionHidingTheFirstFailureIsUnreachable() {
+    SQLException closed = new SQLException("Connection is closed");
+    assertThat(DatabaseFailures.isUnreachable(new RuntimeException("Could not set read-only", closed))).isTrue();
+    assertThat(DatabaseFailures.isUnreachable(new SQLException("Connection is closed", "42000")))
+        .as("a state of its own decides").isFalse();
+  }
+
+  @Test
   void thePoolTimingOutIsAnOutage() {
     assertThat(
             DatabaseFailures.isUnreachable(

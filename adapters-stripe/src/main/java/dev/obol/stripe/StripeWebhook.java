@@ -2,6 +2,7 @@ package dev.obol.stripe;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
+import dev.obol.domain.error.UnavailableException;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.EventResult;
 import dev.obol.domain.payment.ReceivedEvent;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *       never be processed as it is: Stripe would send the same bytes again for days; an operator reprocesses it after
  *       a fix);
  *   <li>400 for a missing, bad or stale signature (nothing stored: anyone can post);
- *   <li>5xx only when a retry can succeed: the database is down, or an unexpected failure while processing (rolled back,
- *       nothing stored), and while no signing secret is configured.
+ *   <li>5xx only when a retry can succeed: 503 while the database is unavailable or no signing secret is configured,
+ *       500 for an unexpected failure while processing (rolled back, nothing stored).
  * </ul>
  */
 public final class StripeWebhook {
@@ -91,6 +92,13 @@ public final class StripeWebhook {
         return new Response(200, outcome.code().name());
       }
       return new Response(200, "DUPLICATE");
+    } catch (UnavailableException e) {
+      // The database is away (already logged, rate-limited, where it was found): nothing was stored, a retry succeeds.
+      LOG.warn(
+          "stripe event {} ({}) not processed: the database is unavailable; answered 503, Stripe will retry",
+          eventId,
+          type);
+      return new Response(503, "database unavailable; retry");
     } catch (RuntimeException e) {
       LOG.error("stripe event {} ({}) failed; Stripe will retry", eventId, type, e);
       return new Response(500, "processing failed");

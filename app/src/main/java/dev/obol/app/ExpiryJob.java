@@ -13,6 +13,7 @@ public class ExpiryJob {
   private static final Logger LOG = LoggerFactory.getLogger(ExpiryJob.class);
 
   private final ExpirySweeper sweeper;
+  private final JobRun runs = new JobRun(LOG, "expiry sweep");
 
   public ExpiryJob(ExpirySweeper sweeper) {
     this.sweeper = sweeper;
@@ -20,13 +21,9 @@ public class ExpiryJob {
 
   @Scheduled(fixedDelay = "${obol.expiry.sweep-interval:1m}", initialDelay = "${obol.expiry.sweep-interval:1m}")
   void run() {
-    try {
-      int swept = sweeper.sweep();
-      if (swept > 0) {
-        LOG.info("expiry sweep: {} account(s) swept", swept);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("expiry sweep failed; next run retries", e);
+    Integer swept = runs.run(sweeper::sweep);
+    if (swept != null && swept > 0) {
+      LOG.info("expiry sweep: {} account(s) swept", swept);
     }
   }
 }

@@ -26,6 +26,10 @@ public class MonthlyChargeJob {
   private final AccountUseCases accounts;
   private final Clock clock;
   private final boolean enabled;
+  private final JobRun runs =
+      new JobRun(LOG, "monthly charges (re-run RunMonthlyCharges if this persists: charged accounts are skipped)");
+  /** The time of the run skipped for an unavailable database, retried every minute; null when none is. */
+  private Instant skippedAsOf;
 
   public MonthlyChargeJob(
       AccountUseCases accounts,
@@ -37,15 +41,32 @@ public class MonthlyChargeJob {
   }
 
   @Scheduled(cron = "${obol.seat-fee.charge-cron:0 0 0 1 * *}", zoneId = "UTC")
-  void run() {
+  synchronized void run() {
     if (!enabled) {
       return;
     }
-    Instant now = clock.instant();
-    try {
-      ChargeRunSummary summary =
-          accounts.runMonthlyCharges(
-              new MonthlyChargeCommand(now, RequestId.of("scheduled-" + ChargePeriod.containing(now))));
+    charge(clock.instant());
+  }
+
+  /**
+   * A run skipped because the database was unavailable is not left for next month: it is tried again every minute
+   * until it works (safe: the run's request id is the period's and each account is charged at most once per period).
+   */
+  @Scheduled(fixedDelay = "1m", initialDelay = "1m")
+  synchronized void retrySkipped() {
+    if (enabled && skippedAsOf != null) {
+      charge(skippedAsOf);
+    }
+  }
+
+  private void charge(Instant asOf) {
+    ChargeRunSummary summary =
+        runs.run(
+            () ->
+                accounts.runMonthlyCharges(
+                    new MonthlyChargeCommand(asOf, RequestId.of("scheduled-" + ChargePeriod.containing(asOf)))));
+    skippedAsOf = runs.lastSkipped() ? asOf : null;
+    if (summary != null) {
       LOG.info(
           "monthly charges {}: {} charged, {} failed (owed), {} skipped, {} errored",
           summary.period(),
@@ -53,8 +74,6 @@ public class MonthlyChargeJob {
           summary.failed(),
           summary.skipped(),
           summary.errored());
-    } catch (RuntimeException e) {
-      LOG.error("monthly charges failed part-way; re-run RunMonthlyCharges (already charged accounts are skipped)", e);
     }
   }
 }

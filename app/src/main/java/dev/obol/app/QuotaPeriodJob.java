@@ -16,6 +16,7 @@ public class QuotaPeriodJob {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaPeriodJob.class);
 
   private final PaymentEventUseCases payments;
+  private final JobRun runs = new JobRun(LOG, "quota period run");
 
   public QuotaPeriodJob(PaymentEventUseCases payments) {
     this.payments = payments;
@@ -25,13 +26,9 @@ public class QuotaPeriodJob {
       fixedDelay = "${obol.payments.quota-schedule-interval:5m}",
       initialDelay = "${obol.payments.quota-schedule-interval:5m}")
   void run() {
-    try {
-      int issued = payments.issueDueQuotaPeriods();
-      if (issued > 0) {
-        LOG.info("quota periods: {} issued", issued);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("quota period run failed; next run retries", e);
+    Integer issued = runs.run(payments::issueDueQuotaPeriods);
+    if (issued != null && issued > 0) {
+      LOG.info("quota periods: {} issued", issued);
     }
   }
 }

@@ -65,7 +65,8 @@ class StartupSummaryTest {
               "gRPC API on :"
                   + app.bean(GrpcEmbeddedServer.class).getPort()
                   + " (obol.v1 WalletService, AccountService, AdminService; health; reflection)")
-          .contains("HTTP on :" + app.bean(EmbeddedServer.class).getPort() + ": Stripe webhook (POST /stripe/webhook)")
+          .contains("HTTP on :" + app.bean(EmbeddedServer.class).getPort() + ": Stripe webhook (POST /stripe/webhook),"
+              + " health (GET /health, /health/liveness, /health/readiness), metrics (GET /prometheus)")
           .doesNotContain("http://");
     }
   }

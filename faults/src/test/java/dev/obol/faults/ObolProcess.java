@@ -26,14 +26,16 @@ final class ObolProcess implements AutoCloseable {
 
   final String name;
   final int grpcPort;
+  final int httpPort;
   final Path log;
   private final Process process;
   private final ManagedChannel transport;
   final Channel channel;
 
-  private ObolProcess(String name, int grpcPort, Path log, Process process, String apiKey) {
+  private ObolProcess(String name, int grpcPort, int httpPort, Path log, Process process, String apiKey) {
     this.name = name;
     this.grpcPort = grpcPort;
+    this.httpPort = httpPort;
     this.log = log;
     this.process = process;
     this.transport = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
@@ -61,7 +63,7 @@ final class ObolProcess implements AutoCloseable {
     builder.environment().put("OBOL_GRPC_PORT", Integer.toString(grpcPort));
     builder.environment().put("OBOL_HTTP_PORT", Integer.toString(httpPort));
     builder.environment().put("OBOL_DATA_DIR", directory.resolve("data").toString());
-    return new ObolProcess(name, grpcPort, log, builder.start(), apiKey);
+    return new ObolProcess(name, grpcPort, httpPort, log, builder.start(), apiKey);
   }
 
   /** Waits until a WalletService call is answered (the pool, the schema and the gRPC server are up). */

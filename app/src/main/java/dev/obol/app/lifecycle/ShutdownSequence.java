@@ -2,6 +2,7 @@ package dev.obol.app.lifecycle;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.app.DatabaseLocation;
+import dev.obol.app.health.DatabaseWatcher;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micronaut.context.BeanProvider;
@@ -77,6 +78,7 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
   private final BeanProvider<ExecutorService> scheduler;
   private final BeanProvider<HikariDataSource> pool;
   private final BeanProvider<DatabaseLocation> database;
+  private final BeanProvider<DatabaseWatcher> watcher;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean clean = true;
 
@@ -88,7 +90,8 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
       BeanProvider<EmbeddedServer> http,
       @Named(TaskExecutors.SCHEDULED) BeanProvider<ExecutorService> scheduler,
       BeanProvider<HikariDataSource> pool,
-      BeanProvider<DatabaseLocation> database) {
+      BeanProvider<DatabaseLocation> database,
+      BeanProvider<DatabaseWatcher> watcher) {
     this.grace = parseGrace(graceSeconds);
     this.health = health;
     this.grpc = grpc;
@@ -97,6 +100,7 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
     this.scheduler = scheduler;
     this.pool = pool;
     this.database = database;
+    this.watcher = watcher;
   }
 
   private static Duration parseGrace(String value) {
@@ -136,6 +140,8 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
     long deadlineNanos = startedNanos + grace.toNanos();
 
     step("gRPC health NOT_SERVING", () -> health.ifPresent(HealthStatusManager::enterTerminalState));
+    // No more probes: the database's own stop, below, is not an outage, and health must not say SERVING again.
+    step("the database watcher stops", () -> watcher.ifPresent(DatabaseWatcher::stop));
     Server server = grpc.isPresent() ? grpc.get().getServer() : null;
     step("gRPC stops accepting", () -> {
       if (server != null) {

@@ -102,8 +102,9 @@ public final class StartupSummary {
 
   /**
    * E.g. "Obol ready in 2780 ms: gRPC API on :50051 (obol.v1 WalletService, AccountService, AdminService; health;
-   * reflection); HTTP on :8080: Stripe webhook (POST /stripe/webhook)". Micronaut's own line names only the HTTP port,
-   * as a URL a browser would open to a 404.
+   * reflection); HTTP on :8080: Stripe webhook (POST /stripe/webhook), health (GET /health, /health/liveness,
+   * /health/readiness), metrics (GET /prometheus)". Micronaut's own line names only the HTTP port, as a URL a browser
+   * would open to a 404.
    */
   public String ready(Duration took) {
     return "Obol ready in "
@@ -148,21 +149,46 @@ public final class StartupSummary {
   }
 
   /**
-   * The routes by what they are for (first path segment), each with its shortest path: "Stripe webhook (POST
-   * /stripe/webhook)", and e.g. "health (GET /health)" or "metrics (GET /prometheus)" where those are served.
+   * The routes by what they are for (first path segment), the webhook first, each with its method and paths: "Stripe
+   * webhook (POST /stripe/webhook), health (GET /health, /health/liveness, /health/readiness), metrics (GET
+   * /prometheus)". HEAD twins of GET routes are left out.
    */
   private String httpRoutes() {
-    Map<String, UriRouteInfo<?, ?>> byPurpose = new LinkedHashMap<>();
+    Map<String, String> methods = new LinkedHashMap<>();
+    Map<String, java.util.Set<String>> paths = new LinkedHashMap<>();
     router.uriRoutes()
-        .sorted(Comparator.comparing(route -> route.getUriMatchTemplate().toPathString()))
-        .forEach(route -> byPurpose.putIfAbsent(purpose(route.getUriMatchTemplate().toPathString()), route));
-    if (byPurpose.isEmpty()) {
+        .filter(route -> !"HEAD".equals(route.getHttpMethodName()))
+        .sorted(Comparator.comparing((UriRouteInfo<?, ?> route) -> purposeRank(route))
+            .thenComparing(route -> route.getUriMatchTemplate().toPathString()))
+        .forEach(route -> {
+          String path = route.getUriMatchTemplate().toPathString();
+          String purpose = purpose(path);
+          methods.putIfAbsent(purpose, route.getHttpMethodName());
+          java.util.Set<String> shown = paths.computeIfAbsent(purpose, p -> new java.util.LinkedHashSet<>());
+          if (path.equals("/health/{selector}")) {
+            // Micronaut's one route for the two probes.
+            shown.add("/health/liveness");
+            shown.add("/health/readiness");
+          } else {
+            shown.add(path);
+          }
+        });
+    if (paths.isEmpty()) {
       return "no routes";
     }
-    return byPurpose.entrySet().stream()
-        .map(entry -> entry.getKey() + " (" + entry.getValue().getHttpMethodName() + " "
-            + entry.getValue().getUriMatchTemplate().toPathString() + ")")
+    return paths.entrySet().stream()
+        .map(entry -> entry.getKey() + " (" + methods.get(entry.getKey()) + " " + String.join(", ", entry.getValue())
+            + ")")
         .collect(Collectors.joining(", "));
+  }
+
+  private static int purposeRank(UriRouteInfo<?, ?> route) {
+    return switch (purpose(route.getUriMatchTemplate().toPathString())) {
+      case "Stripe webhook" -> 0;
+      case "health" -> 1;
+      case "metrics" -> 2;
+      default -> 3;
+    };
   }
 
   private static String purpose(String path) {

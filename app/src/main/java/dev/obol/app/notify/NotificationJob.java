@@ -1,5 +1,6 @@
 package dev.obol.app.notify;
 
+import dev.obol.app.JobRun;
 import dev.obol.domain.service.NotificationRelay;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
@@ -13,6 +14,8 @@ public class NotificationJob {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationJob.class);
 
   private final NotificationRelay relay;
+  private final JobRun deliveries = new JobRun(LOG, "notification delivery");
+  private final JobRun purges = new JobRun(LOG, "notification purge");
 
   public NotificationJob(NotificationRelay relay) {
     this.relay = relay;
@@ -20,26 +23,18 @@ public class NotificationJob {
 
   @Scheduled(fixedDelay = "${obol.notify.poll-interval:5s}", initialDelay = "${obol.notify.poll-interval:5s}")
   void run() {
-    try {
-      int delivered = relay.deliverDue();
-      if (delivered > 0) {
-        LOG.debug("notifications: {} delivered", delivered);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("notification delivery failed; next poll retries", e);
+    Integer delivered = deliveries.run(relay::deliverDue);
+    if (delivered != null && delivered > 0) {
+      LOG.debug("notifications: {} delivered", delivered);
     }
   }
 
   /** Deletes events delivered longer ago than {@code obol.notify.retention}; undelivered ones stay. */
   @Scheduled(fixedDelay = "1h", initialDelay = "1m")
   void purge() {
-    try {
-      int purged = relay.purgeDelivered();
-      if (purged > 0) {
-        LOG.info("notifications: {} delivered event(s) past their retention deleted", purged);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("notification purge failed; next run retries", e);
+    Integer purged = purges.run(relay::purgeDelivered);
+    if (purged != null && purged > 0) {
+      LOG.info("notifications: {} delivered event(s) past their retention deleted", purged);
     }
   }
 }
