@@ -166,6 +166,30 @@ class ObolClientEndToEndTest {
     assertThat(balance()).isEqualTo(50);
   }
 
+  /** The README's program, as printed there but for the target and key: it compiles, and it runs. */
+  @Test
+  void the_readme_program_runs() {
+    grant(100);
+    String target = obol.target();
+    String apiKey = admin.createApiKey(CreateApiKeyRequest.newBuilder().setName("readme").addScopes("wallet:debit")
+        .setAccountId(account).build()).getSecret();
+    CheckAndDebitResponse seen;
+    try (ObolClient obol = ObolClient.builder().target(target).apiKey(apiKey).build()) {
+      CheckAndDebitResponse debit = obol.checkAndDebit(CheckAndDebitRequest.newBuilder()
+          .setAccountId(account).setFeature("image").setRequestId("job-42").build());
+      if (debit.getAllowed()) {
+        System.out.println("debited " + debit.getDebited() + ", balance " + debit.getBalance());
+      } else {
+        System.out.println("denied: " + debit.getDenialReason());
+      }
+      seen = debit;
+    } catch (ObolException e) {
+      System.err.println(e.code() + " " + e.reason() + " " + e.field().orElse(""));
+      throw e;
+    }
+    assertThat(seen.getBalance()).isEqualTo(50);
+  }
+
   private void grant(long amount) {
     admin.grant(grantRequest(amount).setRequestId("grant-" + UUID.randomUUID()).build());
   }
