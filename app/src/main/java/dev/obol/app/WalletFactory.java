@@ -20,6 +20,7 @@ import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.PostgresLedgerAudit;
 import dev.obol.persistence.TimeOrderedIds;
 import io.grpc.BindableService;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
@@ -115,5 +116,17 @@ public class WalletFactory {
   @Requires(property = "obol.grpc.reflection", notEquals = "false")
   BindableService reflection() {
     return ProtoReflectionServiceV1.newInstance();
+  }
+
+  /**
+   * Reflection v1alpha, under the same switch: grpc-java deprecates it, but Python's grpcio-reflection and grpcurl
+   * before 1.9 ask only for {@code grpc.reflection.v1alpha.ServerReflection}, and it costs nothing to answer both.
+   */
+  @Singleton
+  @Named("reflection-v1alpha")
+  @Requires(property = "obol.grpc.reflection", notEquals = "false")
+  @SuppressWarnings("deprecation")
+  BindableService reflectionV1alpha() {
+    return ProtoReflectionService.newInstance();
   }
 }
