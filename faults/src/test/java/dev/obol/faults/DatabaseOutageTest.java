@@ -43,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -74,7 +73,7 @@ class DatabaseOutageTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void whileTheDatabaseIsAwayEveryCallIsUnavailableAtOnceAndHealthSaysSoThenItAllComesBack() throws Exception {
-    Path bin = debianPostgresOrSkip();
+    Path bin = PostgresNode.debianBinariesOrSkip("outage");
     Path jar = Path.of(System.getProperty("obol.jar", "../app/target/obol.jar")).toAbsolutePath().normalize();
     assertThat(jar).as("the fat jar (mvn -Pfaults builds app first)").isRegularFile();
     Path work = Files.createTempDirectory("obol-outage-");
@@ -291,18 +290,5 @@ class DatabaseOutageTest {
       }
       Thread.sleep(50);
     }
-  }
-
-  private static Path debianPostgresOrSkip() {
-    Optional<Path> bin = PostgresNode.debianBinaries();
-    if (bin.isEmpty()) {
-      String message = "Debian's PostgreSQL binaries (/usr/lib/postgresql/<version>/bin) are not installed:"
-          + " apt-get install -y postgresql (.ci/run does)";
-      if ("1".equals(System.getenv("OBOL_FAULTS_REQUIRED"))) {
-        fail(message + "; OBOL_FAULTS_REQUIRED=1 makes that a failure");
-      }
-      Assumptions.abort(message + "; the outage test is skipped");
-    }
-    return bin.get();
   }
 }

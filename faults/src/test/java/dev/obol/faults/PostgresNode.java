@@ -43,6 +43,24 @@ final class PostgresNode {
     }
   }
 
+  /**
+   * The binaries, or the calling test skipped (aborted) when they are missing, or failed when OBOL_FAULTS_REQUIRED=1
+   * (CI: .ci/run installs them, so their absence there is a failure, not a silent skip).
+   */
+  static Path debianBinariesOrSkip(String test) {
+    Optional<Path> bin = debianBinaries();
+    if (bin.isEmpty()) {
+      String message = "Debian's PostgreSQL binaries (/usr/lib/postgresql/<version>/bin: initdb, pg_ctl, "
+          + "pg_basebackup) are not installed: apt-get install -y postgresql (.ci/run does)";
+      if ("1".equals(System.getenv("OBOL_FAULTS_REQUIRED"))) {
+        org.junit.jupiter.api.Assertions.fail(message + "; OBOL_FAULTS_REQUIRED=1 makes that a failure");
+      }
+      System.out.println("[" + test + "] SKIPPED: " + message);
+      org.junit.jupiter.api.Assumptions.abort(message + "; the " + test + " test is skipped");
+    }
+    return bin.get();
+  }
+
   private static int majorVersion(Path bin) {
     try {
       return Integer.parseInt(bin.getParent().getFileName().toString());

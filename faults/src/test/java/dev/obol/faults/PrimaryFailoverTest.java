@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,7 +76,7 @@ class PrimaryFailoverTest {
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void noAcknowledgedWriteIsLostWhenThePrimaryDiesAndTheStandbyIsPromoted() throws Exception {
     long testStarted = System.nanoTime();
-    Path bin = debianPostgresOrSkip();
+    Path bin = PostgresNode.debianBinariesOrSkip("failover");
     Path jar = Path.of(System.getProperty("obol.jar", "../app/target/obol.jar")).toAbsolutePath().normalize();
     assertThat(jar).as("the fat jar (mvn -Pfaults builds app first)").isRegularFile();
     boolean synchronous = Boolean.parseBoolean(System.getProperty("obol.faults.synchronous", "true"));
@@ -297,19 +296,6 @@ class PrimaryFailoverTest {
     }
   }
 
-  private static Path debianPostgresOrSkip() {
-    Optional<Path> bin = PostgresNode.debianBinaries();
-    if (bin.isEmpty()) {
-      String message = "Debian's PostgreSQL binaries (/usr/lib/postgresql/<version>/bin: initdb, pg_ctl, "
-          + "pg_basebackup) are not installed: apt-get install -y postgresql (.ci/run does)";
-      if ("1".equals(System.getenv("OBOL_FAULTS_REQUIRED"))) {
-        fail(message + "; OBOL_FAULTS_REQUIRED=1 makes that a failure");
-      }
-      System.out.println("[failover] SKIPPED: " + message);
-      Assumptions.abort(message + "; the failover test is skipped");
-    }
-    return bin.get();
-  }
 
   private static void awaitReplication(PostgresNode primary, String state) throws Exception {
     awaitUntil(() -> replicationState(primary).equals(STANDBY_NAME + "=" + state), 60,
