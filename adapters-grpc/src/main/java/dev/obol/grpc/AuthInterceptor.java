@@ -20,6 +20,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,14 +47,25 @@ public final class AuthInterceptor implements ServerInterceptor {
   private final Authenticator authenticator;
   private final RateLimitedLog refusals;
   private final ServerInterceptor inputGuard = new InputGuardInterceptor();
+  private final Consumer<String> refused;
 
   public AuthInterceptor(Authenticator authenticator) {
-    this(authenticator, new RateLimitedLog(LoggerFactory.getLogger("obol.auth"), 10, 10_000));
+    this(authenticator, reason -> {});
+  }
+
+  /** @param refused hears the reason of each refusal (e.g. API_KEY_INVALID), for metrics; must not throw */
+  public AuthInterceptor(Authenticator authenticator, Consumer<String> refused) {
+    this(authenticator, new RateLimitedLog(LoggerFactory.getLogger("obol.auth"), 10, 10_000), refused);
   }
 
   AuthInterceptor(Authenticator authenticator, RateLimitedLog refusals) {
+    this(authenticator, refusals, reason -> {});
+  }
+
+  AuthInterceptor(Authenticator authenticator, RateLimitedLog refusals, Consumer<String> refused) {
     this.authenticator = authenticator;
     this.refusals = refusals;
+    this.refused = refused;
   }
 
   @Override
@@ -73,6 +85,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         throw PermissionDeniedException.scopeMissing(needed.wireName());
       }
     } catch (UnauthenticatedException | PermissionDeniedException e) {
+      refused.accept(e.reason());
       refusals.log(
           "refused {} on {} from {}: {}", e.reason(), method, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
           presentedKeyId(headers.get(AUTHORIZATION)));
@@ -91,7 +104,7 @@ public final class AuthInterceptor implements ServerInterceptor {
     ServerCall.Listener<ReqT> endpoint =
         Contexts.interceptCall(
             context, served, headers, (guarded, h) -> inputGuard.interceptCall(guarded, h, next));
-    return new CheckedListener<>(endpoint, served, caller, method, facts);
+    return new CheckedListener<>(endpoint, served, caller, method, facts, refused);
   }
 
   private Caller authenticate(String authorization) {
@@ -141,6 +154,7 @@ public final class AuthInterceptor implements ServerInterceptor {
     private final Caller caller;
     private final String method;
     private final RequestFacts facts;
+    private final Consumer<String> refusedFor;
     private boolean refused;
 
     CheckedListener(
@@ -148,8 +162,10 @@ public final class AuthInterceptor implements ServerInterceptor {
         ServerCall<ReqT, RespT> call,
         Caller caller,
         String method,
-        RequestFacts facts /* null: not audited */) {
+        RequestFacts facts /* null: not audited */,
+        Consumer<String> refusedFor) {
       super(endpoint);
+      this.refusedFor = refusedFor;
       this.call = call;
       this.caller = caller;
       this.method = method;
@@ -170,6 +186,9 @@ public final class AuthInterceptor implements ServerInterceptor {
           checkAccount(message);
         } catch (RuntimeException e) {
           refused = true;
+          if (e instanceof PermissionDeniedException denied) {
+            refusedFor.accept(denied.reason());
+          }
           close(call, GrpcErrors.toStatus(e, ""));
           return;
         }

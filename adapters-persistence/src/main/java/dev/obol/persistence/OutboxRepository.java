@@ -64,4 +64,13 @@ public interface OutboxRepository extends GenericRepository<OutboxRow, String> {
 
   @Query("SELECT count(*) FROM outbox WHERE account_id = :accountId AND delivered_at IS NULL")
   long countUndelivered(String accountId);
+
+  /** For the outbox gauges: the undelivered rows (the partial index outbox_due holds exactly these). */
+  @Query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+  long countPending();
+
+  /** For the outbox gauges: when the oldest undelivered row was written; null when none is. */
+  @Query("SELECT min(created_at) FROM outbox WHERE delivered_at IS NULL")
+  @Nullable
+  Instant oldestPendingCreatedAt();
 }

@@ -102,4 +102,12 @@ public final class PostgresOutbox implements Outbox {
         row.attempts(),
         Set.of(row.deliveredTo()));
   }
+
+  /** What waits to be delivered, for monitoring; two cheap reads, outside any account's transaction. */
+  public Backlog backlog() {
+    return new Backlog(rows.countPending(), rows.oldestPendingCreatedAt());
+  }
+
+  /** @param oldestCreatedAt null when nothing is pending */
+  public record Backlog(long pending, Instant oldestCreatedAt) {}
 }

@@ -3,6 +3,7 @@ package dev.obol.app;
 import dev.obol.app.notify.HttpNotificationSender;
 import dev.obol.domain.model.SeatFeeFormula;
 import dev.obol.domain.usecase.AccountUseCases;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.NotificationSender;
 import dev.obol.domain.port.Outbox;
@@ -47,7 +48,8 @@ public class AccountFactory {
   }
 
   @Singleton
-  AccountUseCases accountUseCases(PostgresAccountStore store, SeatFeeLadder ladder, Clock clock) {
+  AccountUseCases accountUseCases(
+      PostgresAccountStore store, SeatFeeLadder ladder, Clock clock, Activity activity) {
     return new AccountService(
         store,
         store,
@@ -55,7 +57,8 @@ public class AccountFactory {
         clock,
         (accountId, period, error) ->
             LOG.error("monthly charge {} of account {} failed and was rolled back; a re-run retries it",
-                period, accountId, error));
+                period, accountId, error),
+        activity);
   }
 
   @Singleton

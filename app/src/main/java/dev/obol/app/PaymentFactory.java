@@ -4,6 +4,7 @@ import dev.obol.domain.model.FeatureCatalog;
 import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.usecase.PaymentUseCases;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.PaymentGateway;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.PaymentEventService;
@@ -82,14 +83,19 @@ public class PaymentFactory {
   /** Every credit of a purchase or a quota period goes through the one {@link GrantWriter}. */
   @Singleton
   PaymentEventUseCases paymentEvents(
-      PostgresPaymentStore store, GrantWriter grants, StripeEventTranslator translator, Clock clock) {
+      PostgresPaymentStore store,
+      GrantWriter grants,
+      StripeEventTranslator translator,
+      Clock clock,
+      Activity activity) {
     return new PaymentEventService(
         store,
         translator,
         new PurchaseEvents(grants),
-        new SubscriptionEvents(store, new QuotaPolicy(grants), clock),
+        new SubscriptionEvents(store, new QuotaPolicy(grants), clock, activity),
         new RefundEvents(),
-        clock);
+        clock,
+        activity);
   }
 
   @Singleton

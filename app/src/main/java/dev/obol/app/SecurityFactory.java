@@ -1,5 +1,6 @@
 package dev.obol.app;
 
+import dev.obol.app.metrics.ObolMeters;
 import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.service.ApiKeyService;
@@ -54,8 +55,9 @@ public class SecurityFactory {
   }
 
   @Singleton
-  ServerInterceptor authInterceptor(ApiKeyService apiKeys) {
-    return new AuthInterceptor(apiKeys);
+  ServerInterceptor authInterceptor(ApiKeyService apiKeys, ObolMeters meters) {
+    // Each refusal is counted by its reason (obol_auth_refusals_total).
+    return new AuthInterceptor(apiKeys, meters::authRefused);
   }
 
   @Singleton

@@ -6,6 +6,7 @@ import dev.obol.domain.model.LowBalancePolicy;
 import dev.obol.domain.usecase.AccountUseCases;
 import dev.obol.domain.usecase.PaymentUseCases;
 import dev.obol.domain.usecase.WalletUseCases;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.service.ExpirySweeper;
@@ -88,8 +89,9 @@ public class WalletFactory {
       IdGenerator ids,
       Clock clock,
       GrantWriter grants,
-      List<WalletService.AfterDebit> afterDebit) {
-    return new WalletService(store, store, catalog, lowBalance, ids, clock, grants, afterDebit);
+      List<WalletService.AfterDebit> afterDebit,
+      Activity activity) {
+    return new WalletService(store, store, catalog, lowBalance, ids, clock, grants, afterDebit, activity);
   }
 
   @Singleton

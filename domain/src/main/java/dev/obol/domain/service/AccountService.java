@@ -28,6 +28,7 @@ import dev.obol.domain.usecase.StatusChangeCommand;
 import dev.obol.domain.usecase.StatusReceipt;
 import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.port.SeatAccounts;
 import java.time.Clock;
@@ -59,6 +60,7 @@ public final class AccountService implements AccountUseCases {
   private final SeatFeeLadder ladder;
   private final Clock clock;
   private final ChargeErrorListener errors;
+  private final Activity activity;
 
   /**
    * Hears about an account whose charge failed unexpectedly (its transaction rolled back); the run goes on with the
@@ -70,6 +72,18 @@ public final class AccountService implements AccountUseCases {
 
   public AccountService(
       AccountStore store, SeatAccounts seatAccounts, SeatFeeLadder ladder, Clock clock, ChargeErrorListener errors) {
+    this(store, seatAccounts, ladder, clock, errors, Activity.NONE);
+  }
+
+  /** @param activity told each account's first outcome of a charge run once its transaction committed */
+  public AccountService(
+      AccountStore store,
+      SeatAccounts seatAccounts,
+      SeatFeeLadder ladder,
+      Clock clock,
+      ChargeErrorListener errors,
+      Activity activity) {
+    this.activity = activity;
     this.store = store;
     this.seatAccounts = seatAccounts;
     this.ladder = ladder;
@@ -231,6 +245,7 @@ public final class AccountService implements AccountUseCases {
             erroredAccountIds.add(accountId);
           }
           errors.chargeFailed(accountId, period, e);
+          activity.monthlyChargeErrored(accountId);
           continue;
         }
         switch (outcome.kind()) {
@@ -249,21 +264,32 @@ public final class AccountService implements AccountUseCases {
    */
   private ChargeOutcome chargeAccount(
       AccountId accountId, ChargePeriod period, RequestId runRequestId, String fingerprint, Instant now) {
-    return store.inTransaction(
-        accountId,
-        LockMode.EXISTING,
-        session -> {
-          if (session.account().isEmpty()) {
-            return ChargeOutcome.noFee(0); // gone since the work list was read; no account, no request log to keep
-          }
-          return Idempotent.run(
-              session,
-              runRequestId,
-              Operation.MONTHLY_CHARGE,
-              fingerprint,
-              now,
-              () -> ladder.charge(session, period, runRequestId.value(), now));
-        });
+    return AfterCommit.around(
+        activity,
+        () ->
+            store.inTransaction(
+                accountId,
+                LockMode.EXISTING,
+                session -> {
+                  AfterCommit.attempt();
+                  if (session.account().isEmpty()) {
+                    // Gone since the work list was read; no account, no request log to keep.
+                    AfterCommit.record(a -> a.monthlyCharge(accountId, ChargeOutcome.Kind.NO_FEE));
+                    return ChargeOutcome.noFee(0);
+                  }
+                  return Idempotent.run(
+                      session,
+                      runRequestId,
+                      Operation.MONTHLY_CHARGE,
+                      fingerprint,
+                      now,
+                      () -> {
+                        // Only a first outcome is told: a retry of the run gets the stored one back, untold.
+                        ChargeOutcome outcome = ladder.charge(session, period, runRequestId.value(), now);
+                        AfterCommit.record(a -> a.monthlyCharge(accountId, outcome.kind()));
+                        return outcome;
+                      });
+                }));
   }
 
   static RequestId runRequestId(RequestId requestId) {

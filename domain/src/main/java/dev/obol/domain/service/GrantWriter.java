@@ -78,6 +78,12 @@ public final class GrantWriter {
       hook.afterCredit(session, wallet, grant, now);
     }
     session.save(wallet);
+    // Told after the caller's transaction commits (AfterCommit), whichever use case owns it.
+    AfterCommit.record(
+        activity ->
+            activity.granted(
+                command.accountId(), command.asset(), command.source(), command.amount(), command.reason(), grantId,
+                command.requestId().value()));
     return new GrantReceipt(grantId, wallet.balance());
   }
 }

@@ -64,6 +64,8 @@ final class Idempotent {
       String fingerprint,
       Instant now,
       Supplier<? extends T> work) {
+    // Each attempt of the transaction runs this again: facts of a rolled back attempt must not be told.
+    AfterCommit.attempt();
     Optional<Object> first = replay(log, requestId, operation, fingerprint);
     if (first.isPresent()) {
       @SuppressWarnings("unchecked") // the operation's stored type is a T: each use case asks for its own operation

@@ -21,6 +21,7 @@ import dev.obol.domain.payment.PaymentEvent.Unusable;
 import dev.obol.domain.payment.ReceivedEvent;
 import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.port.AccountStore.LockMode;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.PaymentEventParser;
 import dev.obol.domain.port.PaymentSession;
 import dev.obol.domain.port.PaymentStore;
@@ -43,6 +44,7 @@ public final class PaymentEventService implements PaymentEventUseCases {
   private final SubscriptionEvents subscriptions;
   private final RefundEvents refunds;
   private final Clock clock;
+  private final Activity activity;
 
   /** @param parser reads stored payloads again when an operator reprocesses an event */
   public PaymentEventService(
@@ -52,6 +54,19 @@ public final class PaymentEventService implements PaymentEventUseCases {
       SubscriptionEvents subscriptions,
       RefundEvents refunds,
       Clock clock) {
+    this(store, parser, purchases, subscriptions, refunds, clock, Activity.NONE);
+  }
+
+  /** @param activity told each first delivery's stored outcome, and its grants, once its transaction committed */
+  public PaymentEventService(
+      PaymentStore store,
+      PaymentEventParser parser,
+      PurchaseEvents purchases,
+      SubscriptionEvents subscriptions,
+      RefundEvents refunds,
+      Clock clock,
+      Activity activity) {
+    this.activity = activity;
     this.store = store;
     this.parser = parser;
     this.purchases = purchases;
@@ -62,25 +77,40 @@ public final class PaymentEventService implements PaymentEventUseCases {
 
   /** The standard use cases, every credit through {@code grants}. */
   public PaymentEventService(PaymentStore store, GrantWriter grants, PaymentEventParser parser, Clock clock) {
+    this(store, grants, parser, clock, Activity.NONE);
+  }
+
+  /** The standard use cases, every credit through {@code grants}, each first outcome told to {@code activity}. */
+  public PaymentEventService(
+      PaymentStore store, GrantWriter grants, PaymentEventParser parser, Clock clock, Activity activity) {
     this(
         store,
         parser,
         new PurchaseEvents(grants),
-        new SubscriptionEvents(store, new QuotaPolicy(grants), clock),
+        new SubscriptionEvents(store, new QuotaPolicy(grants), clock, activity),
         new RefundEvents(),
-        clock);
+        clock,
+        activity);
   }
 
   @Override
   public EventResult handle(ReceivedEvent received, PaymentEvent event) {
     Processing processing = processing(received.eventId(), event);
     Optional<EventOutcome> outcome =
-        store.processOnce(
-            received,
-            processing.accountId(),
-            processing.mode(),
-            processing.work(),
-            processing.outcomeWithoutAccount());
+        AfterCommit.around(
+            activity,
+            () -> {
+              Optional<EventOutcome> stored =
+                  store.processOnce(
+                      received,
+                      processing.accountId(),
+                      processing.mode(),
+                      attempted(processing.work()),
+                      processing.outcomeWithoutAccount());
+              // Empty: a duplicate delivery, neither processed nor told again.
+              stored.ifPresent(o -> AfterCommit.record(a -> a.webhookEvent(received.type(), o.code())));
+              return stored;
+            });
     return outcome.<EventResult>map(EventResult.Processed::new).orElseGet(EventResult.Duplicate::new);
   }
 
@@ -95,19 +125,35 @@ public final class PaymentEventService implements PaymentEventUseCases {
     if (eventId == null || eventId.isBlank()) {
       throw new InvalidArgumentException("event_id", "MISSING_FIELD", "event_id is required");
     }
-    return store
-        .reprocessOnce(
-            eventId,
-            stored ->
-                stored.outcome().code().reprocessable()
-                    ? Optional.of(processing(stored.eventId(), parser.parse(stored.payload())))
-                    : Optional.empty())
+    // What a reprocess grants is told (after the commit); the event itself was told at its delivery.
+    return AfterCommit.around(
+            activity,
+            () ->
+                store.reprocessOnce(
+                    eventId,
+                    stored ->
+                        stored.outcome().code().reprocessable()
+                            ? Optional.of(attempted(processing(stored.eventId(), parser.parse(stored.payload()))))
+                            : Optional.empty()))
         .orElseThrow(() -> new NotFoundException("EVENT_NOT_FOUND", "no Stripe event " + eventId + " is stored"));
   }
 
   @Override
   public int issueDueQuotaPeriods() {
     return subscriptions.issueDueQuotaPeriods();
+  }
+
+  /** The work, starting each attempt of its transaction afresh (see {@link AfterCommit#attempt}). */
+  private static Function<PaymentSession, EventOutcome> attempted(Function<PaymentSession, EventOutcome> work) {
+    return session -> {
+      AfterCommit.attempt();
+      return work.apply(session);
+    };
+  }
+
+  private static Processing attempted(Processing processing) {
+    return new Processing(
+        processing.accountId(), processing.mode(), attempted(processing.work()), processing.outcomeWithoutAccount());
   }
 
   /** What processing the event does: which account it locks (and may create), and the work under that lock. */

@@ -17,6 +17,7 @@ import dev.obol.domain.payment.QuotaSchedule.Window;
 import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.payment.SubscriptionStatus;
 import dev.obol.domain.port.PaymentSession;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.PaymentStore;
 import dev.obol.domain.port.PaymentStore.SubscriptionRef;
 import java.time.Clock;
@@ -40,7 +41,15 @@ public final class SubscriptionEvents {
   private final Clock clock;
 
   /** @param store read across accounts by the scheduler, which opens one transaction per due subscription */
+  private final Activity activity;
+
   public SubscriptionEvents(PaymentStore store, QuotaPolicy quota, Clock clock) {
+    this(store, quota, clock, Activity.NONE);
+  }
+
+  /** @param activity told the grants of scheduled quota periods once each one's transaction committed */
+  public SubscriptionEvents(PaymentStore store, QuotaPolicy quota, Clock clock, Activity activity) {
+    this.activity = activity;
     this.store = store;
     this.quota = quota;
     this.clock = clock;
@@ -151,7 +160,18 @@ public final class SubscriptionEvents {
     RuntimeException firstFailure = null;
     for (SubscriptionRef ref : due) {
       try {
-        if (store.inTransaction(ref.accountId(), session -> issueDue(session, ref.subscriptionId(), now))) {
+        // One transaction per subscription, each told on its own commit.
+        boolean started =
+            AfterCommit.around(
+                activity,
+                () ->
+                    store.inTransaction(
+                        ref.accountId(),
+                        session -> {
+                          AfterCommit.attempt();
+                          return issueDue(session, ref.subscriptionId(), now);
+                        }));
+        if (started) {
           issued++;
         }
       } catch (RuntimeException e) {

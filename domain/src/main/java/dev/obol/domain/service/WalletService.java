@@ -32,6 +32,7 @@ import dev.obol.domain.usecase.ReverseDebitCommand;
 import dev.obol.domain.usecase.WalletUseCases;
 import dev.obol.domain.usecase.WalletView;
 import dev.obol.domain.port.AccountSession;
+import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.AccountStore;
 import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.port.AccountStore.Prefetch;
@@ -58,6 +59,7 @@ public final class WalletService implements WalletUseCases {
   private final Clock clock;
   private final GrantWriter grants;
   private final List<AfterDebit> afterDebit;
+  private final Activity activity;
 
   /**
    * Runs after a CheckAndDebit took its amount and before the wallet is saved, in the same transaction (e.g. the
@@ -86,6 +88,21 @@ public final class WalletService implements WalletUseCases {
       Clock clock,
       GrantWriter grants,
       List<AfterDebit> afterDebit) {
+    this(store, reader, catalog, lowBalance, ids, clock, grants, afterDebit, Activity.NONE);
+  }
+
+  /** @param activity told each first debit, denial, grant and reversal once its transaction committed */
+  public WalletService(
+      AccountStore store,
+      LedgerReader reader,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock,
+      GrantWriter grants,
+      List<AfterDebit> afterDebit,
+      Activity activity) {
+    this.activity = activity;
     this.grants = grants;
     this.afterDebit = List.copyOf(afterDebit);
     this.store = store;
@@ -102,29 +119,32 @@ public final class WalletService implements WalletUseCases {
     Charge charge = command.pricing().resolve(catalog);
     String fingerprint = command.fingerprint();
     Instant now = now();
-    return Idempotent.write(
-        store,
-        command.accountId(),
-        LockMode.EXISTING,
-        new Prefetch(command.requestId(), charge.asset()),
-        new Idempotent.Request(command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint, now),
-        session -> debit(session, command, charge, now));
+    return AfterCommit.around(
+        activity,
+        () ->
+            Idempotent.write(
+                store,
+                command.accountId(),
+                LockMode.EXISTING,
+                new Prefetch(command.requestId(), charge.asset()),
+                new Idempotent.Request(command.requestId(), Operation.CHECK_AND_DEBIT, fingerprint, now),
+                session -> debit(session, command, charge, now)));
   }
 
   /** A debit, or the reason it is denied (a denial is not stored: a retry after a top-up may succeed). */
   private DebitOutcome debit(AccountSession session, DebitCommand command, Charge charge, Instant now) {
     Optional<Account> account = session.account();
     if (account.isEmpty()) {
-      return denied(DenialReason.INSUFFICIENT_BALANCE, charge, 0);
+      return denied(command, DenialReason.INSUFFICIENT_BALANCE, charge, 0);
     }
     Wallet wallet = session.loadWallet(charge.asset(), Set.of());
     long live = wallet.liveBalanceAt(now);
     Optional<DenialReason> statusDenial = account.get().status().denialReason();
     if (statusDenial.isPresent()) {
-      return denied(statusDenial.get(), charge, live);
+      return denied(command, statusDenial.get(), charge, live);
     }
     if (live < charge.amount()) {
-      return denied(DenialReason.INSUFFICIENT_BALANCE, charge, live);
+      return denied(command, DenialReason.INSUFFICIENT_BALANCE, charge, live);
     }
     String debitId = ids.newId("dbt");
     EntryContext context = new EntryContext(charge.feature(), null, command.requestId().value(), debitId, now);
@@ -151,6 +171,12 @@ public final class WalletService implements WalletUseCases {
             command.metadata(),
             command.requestId(),
             now));
+    long balanceAfter = wallet.balance();
+    AfterCommit.record(
+        a ->
+            a.debited(
+                command.accountId(), charge.asset(), charge.feature(), charge.amount(), balanceAfter,
+                command.requestId().value(), debitId));
     return debited;
   }
 
@@ -177,26 +203,32 @@ public final class WalletService implements WalletUseCases {
     // Checked before the transaction: a past expiry fails without touching the database.
     GrantWriter.checkedExpiry(command.expiresAt(), now);
     String fingerprint = command.fingerprint();
-    return Idempotent.write(
-        store,
-        command.accountId(),
-        LockMode.CREATE_IF_MISSING,
-        new Prefetch(command.requestId(), command.asset()),
-        new Idempotent.Request(command.requestId(), Operation.GRANT, fingerprint, now),
-        session -> grants.write(session, command, now));
+    return AfterCommit.around(
+        activity,
+        () ->
+            Idempotent.write(
+                store,
+                command.accountId(),
+                LockMode.CREATE_IF_MISSING,
+                new Prefetch(command.requestId(), command.asset()),
+                new Idempotent.Request(command.requestId(), Operation.GRANT, fingerprint, now),
+                session -> grants.write(session, command, now)));
   }
 
   @Override
   public ReversalReceipt reverseDebit(ReverseDebitCommand command) {
     Instant now = now();
     String fingerprint = command.fingerprint();
-    return Idempotent.write(
-        store,
-        command.accountId(),
-        LockMode.EXISTING,
-        null,
-        new Idempotent.Request(command.requestId(), Operation.REVERSE_DEBIT, fingerprint, now),
-        session -> reverse(session, command, now));
+    return AfterCommit.around(
+        activity,
+        () ->
+            Idempotent.write(
+                store,
+                command.accountId(),
+                LockMode.EXISTING,
+                null,
+                new Idempotent.Request(command.requestId(), Operation.REVERSE_DEBIT, fingerprint, now),
+                session -> reverse(session, command, now)));
   }
 
   private ReversalReceipt reverse(AccountSession session, ReverseDebitCommand command, Instant now) {
@@ -244,6 +276,8 @@ public final class WalletService implements WalletUseCases {
     wallet.expireDue(now, expiryContext(command.requestId(), now));
     ReversalReceipt receipt = new ReversalReceipt(amount, wallet.balance());
     session.save(wallet);
+    AfterCommit.record(
+        a -> a.reversed(command.accountId(), debit.asset(), amount, debit.debitId(), command.requestId().value()));
     return receipt;
   }
 
@@ -298,7 +332,12 @@ public final class WalletService implements WalletUseCases {
     return EntryContext.of(requestId.value(), null, now);
   }
 
-  private Denied denied(DenialReason reason, Charge charge, long balance) {
+  private Denied denied(DebitCommand command, DenialReason reason, Charge charge, long balance) {
+    AfterCommit.record(
+        a ->
+            a.debitDenied(
+                command.accountId(), charge.asset(), charge.feature(), charge.amount(), reason,
+                command.requestId().value()));
     return new Denied(reason, charge.asset(), charge.amount(), balance, lowBalance.isLow(charge.asset(), balance));
   }
 
