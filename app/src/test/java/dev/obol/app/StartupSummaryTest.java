@@ -66,7 +66,8 @@ class StartupSummaryTest {
                   + app.bean(GrpcEmbeddedServer.class).getPort()
                   + " (obol.v1 WalletService, AccountService, AdminService; health; reflection)")
           .contains("HTTP on :" + app.bean(EmbeddedServer.class).getPort() + ": Stripe webhook (POST /stripe/webhook),"
-              + " health (GET /health, /health/liveness, /health/readiness), metrics (GET /prometheus)")
+              + " health (GET /health, /health/liveness, /health/readiness), metrics (GET /prometheus),"
+              + " Connect (HTTP/JSON) (POST /obol.v1.<Service>/<Method>)")
           .doesNotContain("http://");
     }
   }

@@ -165,7 +165,10 @@ public final class StartupSummary {
           String purpose = purpose(path);
           methods.putIfAbsent(purpose, route.getHttpMethodName());
           java.util.Set<String> shown = paths.computeIfAbsent(purpose, p -> new java.util.LinkedHashSet<>());
-          if (path.equals("/health/{selector}")) {
+          if (path.startsWith("/{service:obol")) {
+            // The Connect face: one route for every unary RPC.
+            shown.add("/obol.v1.<Service>/<Method>");
+          } else if (path.equals("/health/{selector}")) {
             // Micronaut's one route for the two probes.
             shown.add("/health/liveness");
             shown.add("/health/readiness");
@@ -187,11 +190,15 @@ public final class StartupSummary {
       case "Stripe webhook" -> 0;
       case "health" -> 1;
       case "metrics" -> 2;
-      default -> 3;
+      case "Connect (HTTP/JSON)" -> 3;
+      default -> 4;
     };
   }
 
   private static String purpose(String path) {
+    if (path.startsWith("/{service:obol")) {
+      return "Connect (HTTP/JSON)";
+    }
     String first = path.replaceFirst("^/", "").split("/", 2)[0];
     return switch (first) {
       case "stripe" -> "Stripe webhook";
