@@ -26,16 +26,30 @@ final class RealObol implements AutoCloseable {
   private final Path dataDir;
   private final Path output;
   private final int grpcPort;
+  private final Path trustCertPem; // null: plaintext
 
-  private RealObol(Process process, Path dataDir, Path output, int grpcPort) {
+  private RealObol(Process process, Path dataDir, Path output, int grpcPort, Path trustCertPem) {
     this.process = process;
     this.dataDir = dataDir;
     this.output = output;
     this.grpcPort = grpcPort;
+    this.trustCertPem = trustCertPem;
   }
 
   /** Starts it and waits until it answers an authenticated call (the database is up and migrated). */
   static RealObol start() throws Exception {
+    return start(null, null);
+  }
+
+  /**
+   * Starts it with gRPC over TLS only ({@code OBOL_GRPC_TLS_CERT}, {@code OBOL_GRPC_TLS_KEY}: PEM certificate and its
+   * PKCS#8 key); {@link #client} and the start-up probe trust {@code certPem}.
+   */
+  static RealObol startWithTls(Path certPem, Path keyPem) throws Exception {
+    return start(certPem, keyPem);
+  }
+
+  private static RealObol start(Path certPem, Path keyPem) throws Exception {
     Path jar = Path.of(System.getProperty("obol.jar", "../../app/target/obol.jar")).toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build app first (mvn -pl clients/java -am verify)");
@@ -55,7 +69,11 @@ final class RealObol implements AutoCloseable {
     environment.put("OBOL_GRPC_PORT", String.valueOf(grpcPort));
     environment.put("OBOL_HTTP_PORT", String.valueOf(freePort()));
     environment.put("OBOL_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
-    RealObol obol = new RealObol(builder.start(), dataDir, output, grpcPort);
+    if (certPem != null) {
+      environment.put("OBOL_GRPC_TLS_CERT", certPem.toAbsolutePath().toString());
+      environment.put("OBOL_GRPC_TLS_KEY", keyPem.toAbsolutePath().toString());
+    }
+    RealObol obol = new RealObol(builder.start(), dataDir, output, grpcPort, certPem);
     try {
       obol.awaitServing(Duration.ofSeconds(120));
       return obol;
@@ -70,12 +88,18 @@ final class RealObol implements AutoCloseable {
   }
 
   ObolClient client(String apiKey) {
-    return ObolClient.builder().target(target()).apiKey(apiKey).deadline(Duration.ofSeconds(15)).build();
+    return builder().apiKey(apiKey).deadline(Duration.ofSeconds(15)).build();
+  }
+
+  /** A builder for this Obol's target, trusting its certificate when it was started with TLS. */
+  private ObolClient.Builder builder() {
+    ObolClient.Builder builder = ObolClient.builder().target(target());
+    return trustCertPem == null ? builder : builder.tls(trustCertPem);
   }
 
   private void awaitServing(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
-    try (ObolClient probe = ObolClient.builder().target(target()).apiKey(ADMIN_KEY).maxAttempts(1).build()) {
+    try (ObolClient probe = builder().apiKey(ADMIN_KEY).maxAttempts(1).build()) {
       while (System.nanoTime() < end) {
         if (!process.isAlive()) {
           throw new IllegalStateException("Obol exited with " + process.exitValue() + ":\n" + tail());
