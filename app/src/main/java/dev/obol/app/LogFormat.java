@@ -3,8 +3,8 @@ package dev.obol.app;
 import java.util.Optional;
 
 /**
- * {@code OBOL_LOG_FORMAT}: {@code text} (unset: the same) or {@code json}. logback.xml uses the value as the name of
- * the appender; a value naming none would leave the root logger without one and Obol silent, so it is checked before
+ * {@code OBOL_LOG_FORMAT}: {@code text} (unset: the same) or {@code json}. logback.xml includes {@code obol-log-<value>.xml};
+ * a value naming no such file would leave the root logger without an appender and Obol silent, so it is checked before
  * anything else starts.
  */
 final class LogFormat {
