@@ -9,6 +9,7 @@ import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,12 @@ public final class Application extends Micronaut {
   private Application() {}
 
   public static void main(String[] args) {
+    Optional<String> logFormat = LogFormat.problem(System.getenv(LogFormat.VARIABLE));
+    if (logFormat.isPresent()) {
+      // Not through the logger: with a wrong format there is no appender to write it.
+      System.err.println("Obol cannot start: " + logFormat.get());
+      System.exit(1);
+    }
     Application application = new Application();
     application.args(args).mainClass(Application.class).banner(false).start();
     application.awaitStop();

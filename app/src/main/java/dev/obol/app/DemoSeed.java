@@ -1,5 +1,6 @@
 package dev.obol.app;
 
+import dev.obol.domain.error.NotFoundException;
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.Asset;
 import dev.obol.domain.model.GrantSource;
@@ -42,10 +43,26 @@ public class DemoSeed {
     if (!enabled || !location.isEmbedded()) {
       return;
     }
+    // The account comes into being with the seed's grant: if it is there, this start grants nothing (the grant below
+    // is a replay of the first), and saying "seeded" on every restart would be untrue.
+    boolean seededBefore = exists(DEMO);
     var receipt =
         wallets.grant(
             GrantCommand.of(
                 DEMO, Asset.TOKEN, DEMO_TOKENS, GrantSource.PROMO, "demo seed", RequestId.of("obol-demo-seed-v1")));
-    LOG.info("Demo account '{}' seeded with {} tokens (granted once, grant {})", DEMO, DEMO_TOKENS, receipt.grantId());
+    if (seededBefore) {
+      LOG.debug("Demo account '{}' already seeded (grant {})", DEMO, receipt.grantId());
+    } else {
+      LOG.info("Demo account '{}' seeded with {} tokens (granted once, grant {})", DEMO, DEMO_TOKENS, receipt.grantId());
+    }
+  }
+
+  private boolean exists(AccountId account) {
+    try {
+      wallets.balances(account, Asset.TOKEN);
+      return true;
+    } catch (NotFoundException absent) {
+      return false;
+    }
   }
 }

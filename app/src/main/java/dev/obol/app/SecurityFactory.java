@@ -57,7 +57,7 @@ public class SecurityFactory {
   @Singleton
   ServerInterceptor authInterceptor(ApiKeyService apiKeys, ObolMeters meters) {
     // Each refusal is counted by its reason (obol_auth_refusals_total).
-    return new AuthInterceptor(apiKeys, meters::authRefused);
+    return new OrderedInterceptor(new AuthInterceptor(apiKeys, meters::authRefused), OrderedInterceptor.AUTH);
   }
 
   @Singleton
