@@ -26,6 +26,8 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
   private final Transactions transactions;
   private final AccountTables tables;
   private final Supplier<String> actingKeyId;
+  /** Null: each account transaction commits on its own. */
+  private final CommitPipeline pipeline;
 
   /**
    * @param actingKeyId the API key of the call the current thread serves (null: Obol's own work). Every ledger entry
@@ -33,9 +35,19 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
    *     so no use case can forget to say who did it.
    */
   public PostgresAccountStore(Transactions transactions, AccountTables tables, Supplier<String> actingKeyId) {
+    this(transactions, tables, actingKeyId, null);
+  }
+
+  /**
+   * @param pipeline where account transactions are batched into shared commits ({@link CommitPipeline}); null: each
+   *     commits on its own
+   */
+  public PostgresAccountStore(
+      Transactions transactions, AccountTables tables, Supplier<String> actingKeyId, CommitPipeline pipeline) {
     this.transactions = transactions;
     this.tables = tables;
     this.actingKeyId = actingKeyId;
+    this.pipeline = pipeline;
   }
 
   @Override
@@ -46,7 +58,12 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
   @Override
   public <T> T inTransaction(
       AccountId accountId, LockMode mode, Prefetch prefetch, Function<AccountSession, T> work) {
-    return transactions.inAccountTransaction(accountId, mode, prefetch, actingKeyId.get(), work);
+    // The key is read here, on the caller's thread: a pipelined transaction runs on a writer thread.
+    String keyId = actingKeyId.get();
+    if (pipeline != null) {
+      return pipeline.run(accountId, mode, prefetch, keyId, work);
+    }
+    return transactions.inAccountTransaction(accountId, mode, prefetch, keyId, work);
   }
 
   // ---- LedgerReader ----------------------------------------------------------------------------------------------

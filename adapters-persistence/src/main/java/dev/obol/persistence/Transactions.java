@@ -113,7 +113,7 @@ public final class Transactions {
    * the rest of what the database said (SQL, Micronaut Data's exceptions of a repository statement, the begin or the
    * commit, which stay inside this module) is a {@link PersistenceException}; anything else (a bug) is left as it is.
    */
-  private static RuntimeException failed(String what, Throwable failure) {
+  static RuntimeException failed(String what, Throwable failure) {
     if (failure instanceof ObolException obol) {
       return obol;
     }
@@ -180,7 +180,7 @@ public final class Transactions {
     }
   }
 
-  private static boolean retryable(Throwable failure) {
+  static boolean retryable(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause()) {
       if (e instanceof SQLException sql) {
         String state = sql.getSQLState();

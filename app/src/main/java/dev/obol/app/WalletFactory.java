@@ -16,6 +16,7 @@ import dev.obol.grpc.AccountGrpcEndpoint;
 import dev.obol.grpc.CallerContext;
 import dev.obol.grpc.WalletGrpcEndpoint;
 import dev.obol.persistence.AccountTables;
+import dev.obol.persistence.CommitPipeline;
 import dev.obol.persistence.Transactions;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.PostgresLedgerAudit;
@@ -32,15 +33,29 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Wires the domain services to their adapters. The domain itself knows nothing of Micronaut. */
 @Factory
 public class WalletFactory {
 
   @Singleton
-  PostgresAccountStore accountStore(Transactions transactions, AccountTables tables) {
+  PostgresAccountStore accountStore(
+      Transactions transactions, AccountTables tables, Optional<CommitPipeline> pipeline) {
     // Writes are stamped with the key of the gRPC call the thread serves (null for the webhook and the jobs).
-    return new PostgresAccountStore(transactions, tables, CallerContext::currentKeyId);
+    return new PostgresAccountStore(transactions, tables, CallerContext::currentKeyId, pipeline.orElse(null));
+  }
+
+  /** Many account transactions per commit; closed by the ShutdownSequence after the calls and before the pool. */
+  @Singleton
+  @Requires(property = "obol.commit-pipeline.enabled", notEquals = "false")
+  CommitPipeline commitPipeline(
+      Transactions transactions,
+      AccountTables tables,
+      @Property(name = "obol.commit-pipeline.writers", defaultValue = "2") int writers,
+      @Property(name = "obol.commit-pipeline.batch-max", defaultValue = "128") int batchMax,
+      @Property(name = "obol.commit-pipeline.queue-max", defaultValue = "4096") int queueMax) {
+    return new CommitPipeline(transactions, tables, new CommitPipeline.Settings(writers, batchMax, queueMax));
   }
 
   /** The ledger invariant recomputed from the rows and compared with the read path (tests and operators). */

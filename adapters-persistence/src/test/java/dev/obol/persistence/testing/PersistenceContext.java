@@ -2,6 +2,7 @@ package dev.obol.persistence.testing;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.obol.persistence.AccountTables;
+import dev.obol.persistence.CommitPipeline;
 import dev.obol.persistence.DataSources;
 import dev.obol.persistence.PostgresAccountStore;
 import dev.obol.persistence.Transactions;
@@ -46,6 +47,17 @@ public final class PersistenceContext {
   /** The account store as the application wires it, writes stamped with no API key (Obol's own work). */
   public PostgresAccountStore accountStore() {
     return new PostgresAccountStore(transactions(), context.getBean(AccountTables.class), () -> null);
+  }
+
+  /** The account store with its transactions batched by {@code pipeline} (see {@link CommitPipeline}). */
+  public PostgresAccountStore accountStore(CommitPipeline pipeline) {
+    return new PostgresAccountStore(transactions(), context.getBean(AccountTables.class), () -> null, pipeline);
+  }
+
+  /** A commit pipeline on this context's transactions; the caller closes it. */
+  public CommitPipeline commitPipeline(int writers, int batchMax) {
+    return new CommitPipeline(
+        transactions(), context.getBean(AccountTables.class), new CommitPipeline.Settings(writers, batchMax, 4096));
   }
 
   public <T> T bean(Class<T> type) {

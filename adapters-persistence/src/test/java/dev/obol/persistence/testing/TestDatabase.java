@@ -73,6 +73,11 @@ public final class TestDatabase {
     return PersistenceContext.start(freshDatabaseUrl(), user, password, poolSize);
   }
 
+  /** A second context (another pool: another instance of Obol) on a database another context uses. */
+  public PersistenceContext contextOn(String url, int poolSize) {
+    return PersistenceContext.start(url, user, password, poolSize);
+  }
+
   public String user() {
     return user;
   }

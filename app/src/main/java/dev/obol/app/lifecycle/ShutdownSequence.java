@@ -5,6 +5,7 @@ import dev.obol.app.DatabaseLocation;
 import dev.obol.app.health.DatabaseWatcher;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
+import dev.obol.persistence.CommitPipeline;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Property;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>What is in flight finishes, for up to {@code OBOL_SHUTDOWN_GRACE_SECONDS} in all: gRPC calls, HTTP requests,
  *       a job's run. A gRPC call still open after that is answered UNAVAILABLE ({@link GrpcCallsInFlight#endAll}), its
  *       handler gets a few more seconds to return, and the log says how many there were.
+ *   <li>The commit pipeline's writers end (every queued transaction has been committed and answered by then).
  *   <li>The connection pool closes.
  *   <li>The embedded PostgreSQL stops, last, and the data directory is released.
  * </ol>
@@ -79,6 +81,7 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
   private final BeanProvider<HikariDataSource> pool;
   private final BeanProvider<DatabaseLocation> database;
   private final BeanProvider<DatabaseWatcher> watcher;
+  private final BeanProvider<CommitPipeline> pipeline;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean clean = true;
 
@@ -91,7 +94,9 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
       @Named(TaskExecutors.SCHEDULED) BeanProvider<ExecutorService> scheduler,
       BeanProvider<HikariDataSource> pool,
       BeanProvider<DatabaseLocation> database,
-      BeanProvider<DatabaseWatcher> watcher) {
+      BeanProvider<DatabaseWatcher> watcher,
+      BeanProvider<CommitPipeline> pipeline) {
+    this.pipeline = pipeline;
     this.grace = parseGrace(graceSeconds);
     this.health = health;
     this.grpc = grpc;
@@ -204,6 +209,9 @@ public final class ShutdownSequence implements ApplicationEventListener<Shutdown
         LOG.warn("A scheduled job still running after {} s ({}): interrupted", grace.toSeconds(), GRACE_VARIABLE);
       }
     });
+    // What the calls and jobs queued is committed (and answered) before the pool goes; it is done by now, as every
+    // caller waits for its commit, so this only waits for the writers to end.
+    step("the commit pipeline drains", () -> pipeline.ifPresent(p -> p.close(Duration.ofSeconds(5))));
     step("the connection pool closes", () -> pool.ifPresent(HikariDataSource::close));
     boolean embedded = database.isPresent() && database.get().isEmbedded();
     step("the embedded PostgreSQL stops", () -> database.ifPresent(DatabaseLocation::close));

@@ -270,7 +270,7 @@ public final class AccountService implements AccountUseCases {
             store.inTransaction(
                 accountId,
                 LockMode.EXISTING,
-                session -> {
+                AfterCommit.carried(session -> {
                   AfterCommit.attempt();
                   if (session.account().isEmpty()) {
                     // Gone since the work list was read; no account, no request log to keep.
@@ -289,7 +289,7 @@ public final class AccountService implements AccountUseCases {
                         AfterCommit.record(a -> a.monthlyCharge(accountId, outcome.kind()));
                         return outcome;
                       });
-                }));
+                })));
   }
 
   static RequestId runRequestId(RequestId requestId) {

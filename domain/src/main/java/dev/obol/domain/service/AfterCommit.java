@@ -4,6 +4,7 @@ import dev.obol.domain.port.Activity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +14,10 @@ import java.util.function.Supplier;
  * transaction starts afresh ({@link #attempt}), because the store retries a serialization failure and the rolled back
  * attempt's facts did not happen. Nothing is told when the transaction throws.
  *
- * <p>A transaction runs on the thread that called the store (the domain is synchronous), so the buffer is confined to
- * that thread; a nested {@link #around} joins the outer one, which tells everything once, at its end.
+ * <p>The buffer belongs to the thread that called {@link #around} (the domain is synchronous); a nested
+ * {@link #around} joins the outer one, which tells everything once, at its end. A store may run the unit of work on
+ * a thread of its own (the commit pipeline's writers), so the work handed to a store is {@link #carried}: it takes
+ * the caller's buffer along, while the caller waits for it.
  */
 final class AfterCommit {
 
@@ -43,6 +46,32 @@ final class AfterCommit {
       }
     }
     return answer;
+  }
+
+  /**
+   * {@code work} as a store may run it on another thread: it records into the buffer open here, on the calling thread,
+   * wherever it runs. The caller is blocked until the store answers, and the store's answer (a future's completion)
+   * orders the work's writes to the buffer before the caller reads it, so the buffer is never used by two threads at
+   * once.
+   */
+  static <S, T> Function<S, T> carried(Function<S, T> work) {
+    List<Consumer<Activity>> facts = OPEN.get();
+    if (facts == null) {
+      return work;
+    }
+    return session -> {
+      List<Consumer<Activity>> before = OPEN.get();
+      OPEN.set(facts);
+      try {
+        return work.apply(session);
+      } finally {
+        if (before == null) {
+          OPEN.remove();
+        } else {
+          OPEN.set(before);
+        }
+      }
+    };
   }
 
   /** At the start of each attempt of the transaction: what an earlier, rolled back attempt recorded is dropped. */

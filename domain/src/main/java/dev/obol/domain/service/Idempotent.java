@@ -47,14 +47,15 @@ final class Idempotent {
         accountId,
         mode,
         prefetch,
-        session ->
-            run(
-                session,
-                request.requestId(),
-                request.operation(),
-                request.fingerprint(),
-                request.now(),
-                () -> work.apply(session)));
+        AfterCommit.carried(
+            session ->
+                run(
+                    session,
+                    request.requestId(),
+                    request.operation(),
+                    request.fingerprint(),
+                    request.now(),
+                    () -> work.apply(session))));
   }
 
   static <T> T run(
