@@ -76,8 +76,20 @@ final class PendingWrites {
 
   /** Sends everything pending as one statement, then forgets it. */
   void flush(Connection connection) throws SQLException {
+    Statement statement = take();
+    if (statement != null) {
+      statement.execute(connection);
+    }
+  }
+
+  /**
+   * Everything pending as one statement, not yet sent, and forgets it here; null when nothing is pending. The commit
+   * pipeline sends it in the same round trip as the next account's lock ({@link PostgresSession}), or alone before
+   * the commit.
+   */
+  Statement take() {
     if (isEmpty()) {
-      return;
+      return null;
     }
     List<Part> parts = new ArrayList<>();
     if (!insertedGrants.isEmpty()) {
@@ -189,33 +201,48 @@ final class PendingWrites {
               "",
               (statement, i) -> i));
     }
-    execute(connection, parts);
+    Statement statement = Statement.of(parts);
     insertedGrants.clear();
     updatedGrants.clear();
     entries.clear();
     debits.clear();
     requests.clear();
+    return statement;
   }
 
   /**
    * One statement: every part but the last as a data-modifying CTE, the last as the main statement. PostgreSQL runs
    * each CTE exactly once and to completion; the ledger's foreign key to a grant inserted by a sibling CTE is checked
-   * at the end of the statement, when that grant exists.
+   * at the end of the statement, when that grant exists. It answers with an update count, no rows.
+   *
+   * @param binder binds its parameters from an index on (so it can lead a statement list); returns the next index
    */
-  private static void execute(Connection connection, List<Part> parts) throws SQLException {
-    StringBuilder sql = new StringBuilder();
-    for (int i = 0; i < parts.size() - 1; i++) {
-      sql.append(i == 0 ? "WITH " : ", ").append('w').append(i).append(" AS (").append(parts.get(i).sql()).append(')');
-    }
-    sql.append(parts.size() > 1 ? " " : "").append(parts.get(parts.size() - 1).sql());
-    // The statement's text depends only on the row counts, so the driver's per-connection cache of server-prepared
-    // statements keeps the few shapes a debit or a grant produces.
-    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      int index = 1;
-      for (Part part : parts) {
-        index = part.binder().bind(statement, index);
+  record Statement(String sql, PartBinder binder) {
+
+    static Statement of(List<Part> parts) {
+      StringBuilder sql = new StringBuilder();
+      for (int i = 0; i < parts.size() - 1; i++) {
+        sql.append(i == 0 ? "WITH " : ", ").append('w').append(i).append(" AS (").append(parts.get(i).sql()).append(')');
       }
-      statement.execute();
+      sql.append(parts.size() > 1 ? " " : "").append(parts.get(parts.size() - 1).sql());
+      List<Part> copy = List.copyOf(parts);
+      return new Statement(
+          sql.toString(),
+          (statement, index) -> {
+            for (Part part : copy) {
+              index = part.binder().bind(statement, index);
+            }
+            return index;
+          });
+    }
+
+    void execute(Connection connection) throws SQLException {
+      // The statement's text depends only on the row counts, so the driver's per-connection cache of server-prepared
+      // statements keeps the few shapes a debit or a grant produces.
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        binder.bind(statement, 1);
+        statement.execute();
+      }
     }
   }
 
@@ -224,7 +251,7 @@ final class PendingWrites {
     int bind(PreparedStatement statement, int index, T row) throws SQLException;
   }
 
-  private interface PartBinder {
+  interface PartBinder {
     int bind(PreparedStatement statement, int index) throws SQLException;
   }
 

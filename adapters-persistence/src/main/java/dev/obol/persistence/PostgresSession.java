@@ -77,10 +77,36 @@ final class PostgresSession implements AccountSession {
       String keyId,
       Function<? super PostgresSession, ? extends T> work)
       throws SQLException {
-    PostgresSession session = open(connection, tables, accountId, mode, prefetch, keyId);
+    PostgresSession session = open(connection, tables, accountId, mode, prefetch, keyId, null);
     T result = work.apply(session);
     session.flush();
     return result;
+  }
+
+  /** A unit of work's answer and the writes it held back, not sent yet (null: none). */
+  record Carried<T>(T result, PendingWrites.Statement writes) {}
+
+  /**
+   * The same, for the commit pipeline: {@code carried}, the held-back writes of the unit of work before this one in
+   * the batch, are sent in the same round trip as this one's lock (first, so whatever this one reads sees them), and
+   * this one's own held-back writes are handed back instead of sent, for the next. The pipeline sends the last
+   * unit of work's writes before it commits. A debit in a batch then costs one round trip instead of two.
+   *
+   * @param carried null: nothing to send first
+   */
+  static <T> Carried<T> inOpenTransactionCarrying(
+      Connection connection,
+      AccountTables tables,
+      AccountId accountId,
+      LockMode mode,
+      Prefetch prefetch,
+      String keyId,
+      PendingWrites.Statement carried,
+      Function<? super PostgresSession, ? extends T> work)
+      throws SQLException {
+    PostgresSession session = open(connection, tables, accountId, mode, prefetch, keyId, carried);
+    T result = work.apply(session);
+    return new Carried<>(result, session.pending.take());
   }
 
   /**
@@ -101,9 +127,13 @@ final class PostgresSession implements AccountSession {
       AccountId accountId,
       LockMode mode,
       Prefetch prefetch,
-      String keyId)
+      String keyId,
+      PendingWrites.Statement carried)
       throws SQLException {
     StringBuilder sql = new StringBuilder();
+    if (carried != null) {
+      sql.append(carried.sql()).append("; ");
+    }
     if (mode == LockMode.CREATE_IF_MISSING) {
       sql.append(
           "INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES (?, 'ACTIVE', now(), now())"
@@ -114,7 +144,7 @@ final class PostgresSession implements AccountSession {
       sql.append("; ").append(REQUEST_SQL).append("; ").append(OPEN_GRANTS_SQL);
     }
     try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      int i = 1;
+      int i = carried == null ? 1 : carried.binder().bind(statement, 1);
       if (mode == LockMode.CREATE_IF_MISSING) {
         statement.setString(i++, accountId.value());
       }
@@ -127,6 +157,9 @@ final class PostgresSession implements AccountSession {
         statement.setArray(i, connection.createArrayOf("text", new Object[0]));
       }
       boolean isQuery = statement.execute();
+      if (carried != null) {
+        isQuery = statement.getMoreResults(); // past the carried writes' update count
+      }
       if (mode == LockMode.CREATE_IF_MISSING) {
         isQuery = statement.getMoreResults(); // past the insert's update count
       }

@@ -184,6 +184,54 @@ class CommitPipelineTest extends AccountStoreContract {
   }
 
   @Test
+  void a_member_whose_writes_the_database_refuses_fails_alone() throws Exception {
+    WalletService wallets = walletsOn(store);
+    AccountId refused = AccountId.of("refused-" + UUID.randomUUID());
+    String grantId = "grt-taken-" + UUID.randomUUID();
+    creditGrant(refused, grantId);
+    // Spent, so the wallet does not load it and the domain cannot see the id is taken: only the database's primary
+    // key refuses the second grant, when its held-back writes are sent (with the next member's lock, in a batch).
+    wallets.checkAndDebit(
+        new DebitCommand(refused, new Pricing.ByAmount(Asset.TOKEN, 5), RequestId.of("spend"), Map.of()));
+    Gate gate = Gate.open(callers);
+    List<AccountId> neighbours = new ArrayList<>();
+    List<Future<?>> calls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      AccountId account = AccountId.of("z-neighbour-" + i + "-" + UUID.randomUUID()); // locked after "refused-…"
+      neighbours.add(account);
+      calls.add(callers.submit(() -> wallets.grant(grant(account, 10, "g"))));
+    }
+    Future<Object> duplicate = callers.submit(() -> creditGrant(refused, grantId));
+    awaitQueued(5);
+    gate.release();
+
+    for (Future<?> call : calls) {
+      call.get(10, TimeUnit.SECONDS);
+    }
+    assertThatThrownBy(() -> duplicate.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(PersistenceException.class);
+    for (AccountId neighbour : neighbours) {
+      assertThat(wallets.balances(neighbour, Asset.TOKEN).get(0).balance()).isEqualTo(10);
+    }
+    assertThat(wallets.balances(refused, Asset.TOKEN).get(0).balance()).isZero();
+  }
+
+  private static Object creditGrant(AccountId account, String grantId) {
+    return store.inTransaction(
+        account,
+        LockMode.CREATE_IF_MISSING,
+        session -> {
+          var wallet = session.loadWallet(Asset.TOKEN, java.util.Set.of());
+          wallet.credit(
+              dev.obol.domain.testing.GrantBuilder.aGrant(grantId).account(account).amount(5).build(),
+              dev.obol.domain.model.EntryContext.of("r-" + UUID.randomUUID(), "g", clock.instant()));
+          session.save(wallet);
+          return null;
+        });
+  }
+
+  @Test
   void a_retry_in_the_same_batch_gets_the_first_answer() throws Exception {
     WalletService wallets = walletsOn(store);
     wallets.grant(grant(hot, 100, "g"));
