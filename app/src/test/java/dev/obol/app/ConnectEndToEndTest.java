@@ -18,6 +18,12 @@ import dev.obol.domain.testing.LedgerInvariantExtension;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.AdminServiceGrpc;
 import dev.obol.proto.v1.Asset;
+import dev.obol.proto.v1.CheckAndDebitRequest;
+import dev.obol.proto.v1.CheckAndDebitResponse;
+import dev.obol.proto.v1.GrantRequest;
+import dev.obol.proto.v1.GrantResponse;
+import dev.obol.proto.v1.GrantSource;
+import dev.obol.proto.v1.ListFeaturesResponse;
 import dev.obol.proto.v1.GetBalanceRequest;
 import dev.obol.proto.v1.WalletServiceGrpc;
 import io.grpc.MethodDescriptor;
@@ -260,9 +266,10 @@ class ConnectEndToEndTest implements ObolTestProperties {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text/plain", "application/proto", "application/connect+json",
-      "application/x-www-form-urlencoded", "application/json; charset=latin1"})
-  void aContentTypeOtherThanJsonIs415(String contentType) throws Exception {
+  @ValueSource(strings = {"text/plain", "application/protobuf", "application/x-protobuf", "application/grpc",
+      "application/connect+proto", "application/connect+json", "application/x-www-form-urlencoded",
+      "application/json; charset=latin1"})
+  void aContentTypeOtherThanJsonOrProtoIs415(String contentType) throws Exception {
     HttpResponse<String> response = http.send(
         HttpRequest.newBuilder(uri("/obol.v1.WalletService/ListFeatures"))
             .header("content-type", contentType)
@@ -271,7 +278,10 @@ class ConnectEndToEndTest implements ObolTestProperties {
             .build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
-    assertThat(response.headers().firstValue("accept-post")).contains("application/json");
+    assertThat(response.headers().firstValue("accept-post")).contains("application/json, application/proto");
+    Struct error = json(response.body());
+    assertThat(errorInfo(error).getReason()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+    assertThat(error.getFieldsOrThrow("message").getStringValue()).contains("application/json", "application/proto");
   }
 
   @Test
@@ -310,6 +320,112 @@ class ConnectEndToEndTest implements ObolTestProperties {
             .header("connect-timeout-ms", "10000").header("connect-protocol-version", "1").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(good.statusCode()).isEqualTo(200);
+  }
+
+  // ---- the binary codec (application/proto), as buf curl --protocol connect sends it ------------------------------
+
+  @Test
+  void checkAndDebitInTheBinaryCodec() throws Exception {
+    HttpResponse<byte[]> granted = postProto("/obol.v1.WalletService/Grant", GrantRequest.newBuilder()
+        .setAccountId(account).setAsset(Asset.ASSET_TOKEN).setAmount(500).setSource(GrantSource.GRANT_SOURCE_PURCHASE)
+        .setReason("seed").setRequestId("g1").build().toByteArray(), ObolTestApp.ADMIN_KEY);
+    assertThat(granted.statusCode()).as(text(granted)).isEqualTo(200);
+    assertThat(granted.headers().firstValue("content-type")).contains("application/proto");
+    assertThat(GrantResponse.parseFrom(granted.body()).getBalance()).isEqualTo(500);
+
+    HttpResponse<byte[]> debited = postProto("/obol.v1.WalletService/CheckAndDebit", CheckAndDebitRequest.newBuilder()
+        .setAccountId(account).setFeature("image").setRequestId("d1").build().toByteArray(), ObolTestApp.ADMIN_KEY);
+    assertThat(debited.statusCode()).as(text(debited)).isEqualTo(200);
+    assertThat(debited.headers().firstValue("content-type")).contains("application/proto");
+    CheckAndDebitResponse response = CheckAndDebitResponse.parseFrom(debited.body());
+    assertThat(response.getAllowed()).isTrue();
+    assertThat(response.getDebitId()).matches("dbt_[A-Za-z0-9_-]+");
+    assertThat(response.getDebited()).isEqualTo(50);
+    assertThat(response.getBalance()).isEqualTo(450);
+    // The same ledger as gRPC sees.
+    assertThat(app.wallet().getBalance(GetBalanceRequest.newBuilder().setAccountId(account)
+        .setAsset(Asset.ASSET_TOKEN).build()).getWallets(0).getBalance()).isEqualTo(450);
+  }
+
+  @Test
+  void aBinaryRetryWithTheSameRequestIdAnswersTheSameDebit() throws Exception {
+    assertThat(postProto("/obol.v1.WalletService/Grant", GrantRequest.newBuilder().setAccountId(account)
+        .setAsset(Asset.ASSET_TOKEN).setAmount(100).setSource(GrantSource.GRANT_SOURCE_PURCHASE).setRequestId("g1")
+        .build().toByteArray(), ObolTestApp.ADMIN_KEY).statusCode()).isEqualTo(200);
+    byte[] debit = CheckAndDebitRequest.newBuilder().setAccountId(account).setFeature("article").setQuantity(2)
+        .setRequestId("d1").build().toByteArray();
+
+    HttpResponse<byte[]> first = postProto("/obol.v1.WalletService/CheckAndDebit", debit, ObolTestApp.ADMIN_KEY);
+    HttpResponse<byte[]> retry = postProto("/obol.v1.WalletService/CheckAndDebit", debit, ObolTestApp.ADMIN_KEY);
+    assertThat(first.statusCode()).as(text(first)).isEqualTo(200);
+    assertThat(retry.statusCode()).as(text(retry)).isEqualTo(200);
+    CheckAndDebitResponse firstDebit = CheckAndDebitResponse.parseFrom(first.body());
+    CheckAndDebitResponse retried = CheckAndDebitResponse.parseFrom(retry.body());
+    assertThat(firstDebit.getBalance()).isEqualTo(94);
+    assertThat(retried.getDebitId()).isEqualTo(firstDebit.getDebitId()).isNotEmpty();
+    assertThat(retry.body()).isEqualTo(first.body());
+    assertThat(app.wallet().getBalance(GetBalanceRequest.newBuilder().setAccountId(account).build())
+        .getWallets(0).getBalance()).isEqualTo(94);
+
+    // The same request_id in JSON is the same debit too: one idempotency, whatever the codec.
+    HttpResponse<String> inJson = post("/obol.v1.WalletService/CheckAndDebit", """
+        {"accountId":"%s","feature":"article","quantity":"2","requestId":"d1"}""".formatted(account),
+        ObolTestApp.ADMIN_KEY);
+    assertThat(json(inJson.body()).getFieldsOrThrow("debitId").getStringValue()).isEqualTo(firstDebit.getDebitId());
+  }
+
+  @Test
+  void aBinaryCallWithABadKeyIs401WithAJsonErrorBody() throws Exception {
+    byte[] request = CheckAndDebitRequest.newBuilder().setAccountId(account).setFeature("image").setRequestId("d1")
+        .build().toByteArray();
+    HttpResponse<byte[]> wrongKey = postProto("/obol.v1.WalletService/CheckAndDebit", request,
+        "obol_not_a_key_0123456789abcdef0123456789");
+    assertThat(wrongKey.statusCode()).isEqualTo(401);
+    assertThat(wrongKey.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    Struct error = json(text(wrongKey));
+    assertThat(error.getFieldsOrThrow("code").getStringValue()).isEqualTo("unauthenticated");
+    assertThat(errorInfo(error).getReason()).isEqualTo("API_KEY_INVALID");
+
+    HttpResponse<byte[]> noKey = postProto("/obol.v1.WalletService/CheckAndDebit", request, null);
+    assertThat(noKey.statusCode()).isEqualTo(401);
+    assertThat(noKey.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    assertThat(errorInfo(json(text(noKey))).getReason()).isEqualTo("API_KEY_MISSING");
+  }
+
+  @Test
+  void aMalformedBinaryBodyIs400InvalidArgumentWithAClearReason() throws Exception {
+    // Field 1 (account_id), length 5, but one byte follows; then a wire type (7) that does not exist.
+    for (byte[] malformed : List.of(new byte[] {0x0A, 0x05, 'a'}, new byte[] {0x0F, 0x01},
+        "{\"accountId\":\"x\"}".getBytes(StandardCharsets.UTF_8))) {
+      HttpResponse<byte[]> response = postProto("/obol.v1.WalletService/CheckAndDebit", malformed,
+          ObolTestApp.ADMIN_KEY);
+      String body = text(response);
+      assertThat(response.statusCode()).as(body).isEqualTo(400);
+      assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+      Struct error = json(body);
+      assertThat(error.getFieldsOrThrow("code").getStringValue()).isEqualTo("invalid_argument");
+      assertThat(error.getFieldsOrThrow("message").getStringValue())
+          .startsWith("the body is not the binary protobuf encoding of obol.v1.CheckAndDebitRequest: ");
+      assertThat(errorInfo(error).getReason()).isEqualTo("INVALID_PROTOBUF");
+      assertThat(body).doesNotContain("\tat ", "Exception");
+    }
+  }
+
+  @Test
+  void aBinaryBodyOverOneMebibyteIs413() throws Exception {
+    HttpResponse<byte[]> tooLarge = postProto("/obol.v1.WalletService/ListFeatures", new byte[1024 * 1024 + 1],
+        ObolTestApp.ADMIN_KEY);
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(json(text(tooLarge)).getFieldsOrThrow("code").getStringValue()).isEqualTo("resource_exhausted");
+  }
+
+  @Test
+  void anEmptyBinaryBodyIsTheEmptyRequest() throws Exception {
+    HttpResponse<byte[]> features = postProto("/obol.v1.WalletService/ListFeatures", new byte[0],
+        ObolTestApp.ADMIN_KEY);
+    assertThat(features.statusCode()).as(text(features)).isEqualTo(200);
+    assertThat(ListFeaturesResponse.parseFrom(features.body()).getFeaturesList())
+        .extracting(feature -> feature.getFeature()).contains("image");
   }
 
   // ---- CORS ------------------------------------------------------------------------------------------------------
@@ -378,6 +494,22 @@ class ConnectEndToEndTest implements ObolTestProperties {
   /** A JSON object of exactly {@code size} bytes: {@code {} } padded with spaces. */
   private static String padded(int size) {
     return "{" + " ".repeat(size - 2) + "}";
+  }
+
+  private HttpResponse<byte[]> postProto(String path, byte[] body, String key) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("content-type", "application/proto")
+        .header("connect-protocol-version", "1")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (key != null) {
+      request.header("authorization", "Bearer " + key);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String text(HttpResponse<byte[]> response) {
+    return new String(response.body(), StandardCharsets.UTF_8);
   }
 
   private HttpResponse<String> post(String path, String body, String key) throws Exception {

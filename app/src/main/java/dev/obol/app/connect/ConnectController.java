@@ -24,16 +24,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
- * Every unary {@code obol.v1} RPC over HTTP/JSON by the Connect protocol (connectrpc.com/docs/protocol, unary, JSON
- * codec): {@code POST /obol.v1.WalletService/CheckAndDebit}, {@code Content-Type: application/json}, the request as
- * proto-JSON; 200 and the response as proto-JSON, or Connect's error body with Connect's HTTP status. Every call goes
- * through {@link ConnectDispatcher}, that is the gRPC services with their interceptors: same key, scopes, checks.
+ * Every unary {@code obol.v1} RPC over HTTP by the Connect protocol (connectrpc.com/docs/protocol, unary), in either
+ * of its codecs: {@code POST /obol.v1.WalletService/CheckAndDebit} with {@code Content-Type: application/json} and the
+ * request as proto-JSON (200 and the response as proto-JSON), or with {@code Content-Type: application/proto} and the
+ * request as binary protobuf (200, {@code application/proto} and the response as binary protobuf; what
+ * {@code buf curl --protocol connect} sends). Errors are Connect's JSON error body with Connect's HTTP status whatever
+ * the codec (the spec: unary errors are always JSON). Every call goes through {@link ConnectDispatcher}, that is the
+ * gRPC services with their interceptors: same key, scopes, checks.
  *
  * <p>The path only matches {@code /obol.v1.<Service>/<Method>}, so {@code /health}, {@code /prometheus} and
  * {@code /stripe/webhook} are not shadowed. Refused before any call: a body over 1 MiB (413), a content type that is
- * not JSON (415, with {@code Accept-Post}), GET (405; no obol.v1 RPC is marked side-effect free), a body that is not
- * proto-JSON of the request or names a field it does not have (400 invalid_argument). Those refusals come before the
- * key is checked: they say nothing but what the public contract says.
+ * neither codec (415, with {@code Accept-Post}), GET (405; no obol.v1 RPC is marked side-effect free), a JSON body
+ * that is not proto-JSON of the request or names a field it does not have, a binary body that is not a protobuf
+ * encoding (400 invalid_argument, INVALID_JSON or INVALID_PROTOBUF). Unknown fields in a binary body are kept and
+ * ignored, as on the gRPC port. Those refusals come before the key is checked: they say nothing but what the public
+ * contract says.
  */
 @Controller
 public final class ConnectController {
@@ -42,6 +47,10 @@ public final class ConnectController {
   static final int MAX_REQUEST_BYTES = 1024 * 1024;
   static final String CONNECT_TIMEOUT = "connect-timeout-ms";
   static final String CONNECT_PROTOCOL_VERSION = "connect-protocol-version";
+  /** The Connect unary binary codec's content type. */
+  static final String APPLICATION_PROTO = "application/proto";
+  static final String ACCEPTED_TYPES = MediaType.APPLICATION_JSON + ", " + APPLICATION_PROTO;
+  static final MediaType APPLICATION_PROTO_TYPE = new MediaType(APPLICATION_PROTO);
   /** Connect: at most 10 digits. */
   private static final Pattern TIMEOUT = Pattern.compile("[0-9]{1,10}");
 
@@ -53,8 +62,8 @@ public final class ConnectController {
     this.cors = cors;
   }
 
-  @Post(uri = PATH, consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-  CompletableFuture<MutableHttpResponse<String>> call(
+  @Post(uri = PATH, consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, APPLICATION_PROTO})
+  CompletableFuture<MutableHttpResponse<?>> call(
       @PathVariable String service, @PathVariable String method, HttpRequest<?> request, @Nullable @Body byte[] body) {
     String origin = request.getHeaders().get(HttpHeaders.ORIGIN);
     Optional<Procedure> found = dispatcher.procedure(service, method);
@@ -63,11 +72,14 @@ public final class ConnectController {
       return done(error(404, Status.Code.UNIMPLEMENTED, "NO_SUCH_PROCEDURE",
           "no procedure " + service + "/" + method), origin);
     }
-    if (!isJson(request.getHeaders().get(HttpHeaders.CONTENT_TYPE))) {
+    String contentType = request.getHeaders().get(HttpHeaders.CONTENT_TYPE);
+    boolean binary = isProto(contentType);
+    if (!binary && !isJson(contentType)) {
       return done(
           error(415, Status.Code.INVALID_ARGUMENT, "UNSUPPORTED_MEDIA_TYPE",
-                  "send Content-Type: application/json (the Connect protocol's unary JSON codec)")
-              .header("Accept-Post", MediaType.APPLICATION_JSON),
+                  "send Content-Type: application/json (the Connect protocol's unary JSON codec) or "
+                      + "application/proto (its binary codec)")
+              .header("Accept-Post", ACCEPTED_TYPES),
           origin);
     }
     if (body != null && body.length > MAX_REQUEST_BYTES) {
@@ -90,18 +102,28 @@ public final class ConnectController {
     }
     Procedure procedure = found.get();
     Message parsed;
-    try {
-      String json = body == null || body.length == 0 ? "{}" : new String(body, StandardCharsets.UTF_8);
-      parsed = procedure.parse(json);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      return done(error(Status.Code.INVALID_ARGUMENT, "INVALID_JSON",
-          "the body is not proto-JSON of " + procedure.requestPrototype.getDescriptorForType().getFullName() + ": "
-              + e.getMessage()), origin);
+    if (binary) {
+      try {
+        parsed = procedure.parse(body == null ? new byte[0] : body);
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
+        return done(error(Status.Code.INVALID_ARGUMENT, "INVALID_PROTOBUF",
+            "the body is not the binary protobuf encoding of "
+                + procedure.requestPrototype.getDescriptorForType().getFullName() + ": " + e.getMessage()), origin);
+      }
+    } else {
+      try {
+        String json = body == null || body.length == 0 ? "{}" : new String(body, StandardCharsets.UTF_8);
+        parsed = procedure.parse(json);
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
+        return done(error(Status.Code.INVALID_ARGUMENT, "INVALID_JSON",
+            "the body is not proto-JSON of " + procedure.requestPrototype.getDescriptorForType().getFullName() + ": "
+                + e.getMessage()), origin);
+      }
     }
     return dispatcher
         .call(procedure, parsed, request.getHeaders().get(HttpHeaders.AUTHORIZATION), timeoutMillis,
             request.getRemoteAddress())
-        .thenApply(outcome -> withCors(answer(procedure, outcome), origin));
+        .<MutableHttpResponse<?>>thenApply(outcome -> withCors(answer(procedure, outcome, binary), origin));
   }
 
   /** Connect has no GET for these RPCs (none is marked side-effect free): 405, POST only. */
@@ -127,18 +149,28 @@ public final class ConnectController {
         .header(HttpHeaders.VARY, HttpHeaders.ORIGIN);
   }
 
-  private static MutableHttpResponse<String> answer(Procedure procedure, ConnectDispatcher.Outcome outcome) {
+  /** The call's outcome in the request's codec; an error is Connect's JSON error body in either. */
+  private static MutableHttpResponse<?> answer(Procedure procedure, ConnectDispatcher.Outcome outcome, boolean binary) {
     if (!outcome.status().isOk()) {
       return json(ConnectErrors.of(outcome.status(), outcome.trailers()));
     }
     if (outcome.response() == null) {
       return error(Status.Code.INTERNAL, null, "the call ended without a response");
     }
+    if (binary) {
+      // The service's own encoding of the response, as the gRPC port would send it.
+      return HttpResponse.ok(outcome.response()).contentType(APPLICATION_PROTO_TYPE);
+    }
     try {
       return HttpResponse.ok(procedure.print(outcome.response())).contentType(MediaType.APPLICATION_JSON_TYPE);
     } catch (InvalidProtocolBufferException e) {
       return error(Status.Code.INTERNAL, null, "the response could not be printed as JSON");
     }
+  }
+
+  /** {@code application/proto} (any case, no parameters): the Connect unary binary codec. */
+  static boolean isProto(String contentType) {
+    return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).equals(APPLICATION_PROTO);
   }
 
   /** {@code application/json}, optionally {@code ; charset=utf-8}; nothing else (Connect's JSON is UTF-8). */
@@ -186,11 +218,11 @@ public final class ConnectController {
     }
   }
 
-  private CompletableFuture<MutableHttpResponse<String>> done(MutableHttpResponse<String> response, String origin) {
+  private CompletableFuture<MutableHttpResponse<?>> done(MutableHttpResponse<?> response, String origin) {
     return CompletableFuture.completedFuture(withCors(response, origin));
   }
 
-  private MutableHttpResponse<String> withCors(MutableHttpResponse<String> response, String origin) {
+  private <T> MutableHttpResponse<T> withCors(MutableHttpResponse<T> response, String origin) {
     if (cors.allows(origin)) {
       response.header(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin).header(HttpHeaders.VARY, HttpHeaders.ORIGIN);
     }

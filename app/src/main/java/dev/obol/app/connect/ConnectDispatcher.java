@@ -205,6 +205,11 @@ public final class ConnectDispatcher implements AutoCloseable {
       return builder.build();
     }
 
+    /** Binary protobuf to the request message (the Connect binary codec). */
+    Message parse(byte[] binary) throws InvalidProtocolBufferException {
+      return requestPrototype.getParserForType().parseFrom(binary);
+    }
+
     /** The response's bytes as proto-JSON. */
     String print(byte[] response) throws InvalidProtocolBufferException {
       return PRINTER.print(responsePrototype.getParserForType().parseFrom(response));
