@@ -84,6 +84,31 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
         AccountRows::grants);
   }
 
+  /** One round trip: both statements sent together on one connection (the read-only gate's whole database work). */
+  @Override
+  public Optional<AccountWallet> accountWallet(AccountId accountId, Asset asset) {
+    return transactions.queryAll(
+        AccountRows.ACCOUNT_COLUMNS + " WHERE account_id = ?; "
+            + AccountRows.GRANT_COLUMNS + " WHERE account_id = ? AND asset = ? AND remaining > 0",
+        statement -> {
+          statement.setString(1, accountId.value());
+          statement.setString(2, accountId.value());
+          statement.setString(3, asset.name());
+        },
+        (statement, rows) -> {
+          if (!rows.next()) {
+            return Optional.empty();
+          }
+          Account account = AccountRows.account(rows);
+          if (!statement.getMoreResults()) {
+            throw new java.sql.SQLException("expected the grants' rows");
+          }
+          try (java.sql.ResultSet grants = statement.getResultSet()) {
+            return Optional.of(new AccountWallet(account, AccountRows.grants(grants)));
+          }
+        });
+  }
+
   /** Newest first, before the cursor {@code beforeEntryId}; a null asset or feature does not filter. */
   @Override
   public List<RecordedEntry> entries(

@@ -180,6 +180,31 @@ public final class Transactions {
     }
   }
 
+  /** A read of several statements sent in one round trip; {@code reader} walks their results from the first. */
+  <T> T queryAll(String sql, Binder binder, StatementReader<T> reader) {
+    String what = "query " + sql.lines().findFirst().orElse(sql);
+    reachability.check(what);
+    try (Connection connection = pool.getConnection()) {
+      connection.setAutoCommit(true);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        binder.bind(statement);
+        if (!statement.execute()) {
+          throw new SQLException("expected rows from the first statement of " + what);
+        }
+        try (ResultSet rows = statement.getResultSet()) {
+          return reader.read(statement, rows);
+        }
+      }
+    } catch (SQLException e) {
+      throw DatabaseFailures.translate(what, e);
+    }
+  }
+
+  interface StatementReader<T> {
+    /** @param rows the first statement's rows; {@code statement.getMoreResults()} moves to the next */
+    T read(PreparedStatement statement, ResultSet rows) throws SQLException;
+  }
+
   static boolean retryable(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause()) {
       if (e instanceof SQLException sql) {

@@ -17,6 +17,21 @@ public interface LedgerReader {
   /** Grants with something remaining, expired or not. */
   List<Grant> openGrants(AccountId accountId, Asset asset);
 
+  /** An account and one wallet's open grants, as {@code Check} reads them (empty: no such account). */
+  record AccountWallet(Account account, List<Grant> openGrants) {
+    public AccountWallet {
+      openGrants = List.copyOf(openGrants);
+    }
+  }
+
+  /**
+   * {@link #findAccount} and {@link #openGrants} together; a store may read both in one round trip (the read-only gate
+   * is called as often as debits are).
+   */
+  default Optional<AccountWallet> accountWallet(AccountId accountId, Asset asset) {
+    return findAccount(accountId).map(account -> new AccountWallet(account, openGrants(accountId, asset)));
+  }
+
   /**
    * Newest first, entry ids below {@code beforeEntryId}.
    *

@@ -184,12 +184,12 @@ public final class WalletService implements WalletUseCases {
   public CheckOutcome check(CheckQuery query) {
     Charge charge = query.pricing().resolve(catalog);
     Instant now = now();
-    Optional<Account> account = reader.findAccount(query.accountId());
+    Optional<LedgerReader.AccountWallet> read = reader.accountWallet(query.accountId(), charge.asset());
+    Optional<Account> account = read.map(LedgerReader.AccountWallet::account);
     long live =
-        account.isEmpty()
+        read.isEmpty()
             ? 0
-            : new Wallet(query.accountId(), charge.asset(), reader.openGrants(query.accountId(), charge.asset()))
-                .liveBalanceAt(now);
+            : new Wallet(query.accountId(), charge.asset(), read.get().openGrants()).liveBalanceAt(now);
     boolean low = lowBalance.isLow(charge.asset(), live);
     DenialReason denial =
         account.flatMap(a -> a.status().denialReason())

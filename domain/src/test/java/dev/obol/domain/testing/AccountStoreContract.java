@@ -269,6 +269,25 @@ public abstract class AccountStoreContract {
   }
 
   @Test
+  void the_account_and_its_open_grants_are_read_together_as_check_reads_them() {
+    credit(aGrant("a1").account(alice).amount(10).build());
+    credit(aGrant("a2").account(alice).amount(10).build());
+    credit(aGrant("e1").account(alice).asset(Asset.EUR).amount(2500).build());
+    debit(alice, 10, "d1");
+
+    assertThat(reader().accountWallet(alice, Asset.TOKEN))
+        .hasValueSatisfying(
+            read -> {
+              assertThat(read.account().id()).isEqualTo(alice);
+              assertThat(read.openGrants()).extracting(Grant::grantId).containsExactly("a2");
+            });
+    assertThat(reader().accountWallet(alice, Asset.EUR).orElseThrow().openGrants())
+        .extracting(Grant::grantId)
+        .containsExactly("e1");
+    assertThat(reader().accountWallet(bob, Asset.TOKEN)).isEmpty();
+  }
+
+  @Test
   void reversible_by_grant_nets_a_debits_entries_and_its_reversals() {
     credit(aGrant("a1").account(alice).priority(1).amount(30).build());
     credit(aGrant("a2").account(alice).priority(2).amount(100).build());
