@@ -412,6 +412,20 @@ class ConnectEndToEndTest implements ObolTestProperties {
   }
 
   @Test
+  void aBinaryBodyWithAFieldTheRequestDoesNotHaveIsRefusedLikeAnUnknownJsonName() throws Exception {
+    // account_id "a", then field 99 (varint 1): well-formed protobuf, but not of this contract.
+    byte[] withUnknownField = {0x0A, 0x01, 'a', (byte) 0x98, 0x06, 0x01};
+    HttpResponse<byte[]> response = postProto("/obol.v1.WalletService/CheckAndDebit", withUnknownField,
+        ObolTestApp.ADMIN_KEY);
+    String body = text(response);
+    assertThat(response.statusCode()).as(body).isEqualTo(400);
+    Struct error = json(body);
+    assertThat(errorInfo(error).getReason()).isEqualTo("INVALID_PROTOBUF");
+    assertThat(error.getFieldsOrThrow("message").getStringValue())
+        .endsWith("field number 99 is not in obol.v1.CheckAndDebitRequest");
+  }
+
+  @Test
   void aBinaryBodyOverOneMebibyteIs413() throws Exception {
     HttpResponse<byte[]> tooLarge = postProto("/obol.v1.WalletService/ListFeatures", new byte[1024 * 1024 + 1],
         ObolTestApp.ADMIN_KEY);

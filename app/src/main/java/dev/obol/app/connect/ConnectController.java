@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  * {@code /stripe/webhook} are not shadowed. Refused before any call: a body over 1 MiB (413), a content type that is
  * neither codec (415, with {@code Accept-Post}), GET (405; no obol.v1 RPC is marked side-effect free), a JSON body
  * that is not proto-JSON of the request or names a field it does not have, a binary body that is not a protobuf
- * encoding (400 invalid_argument, INVALID_JSON or INVALID_PROTOBUF). Unknown fields in a binary body are kept and
- * ignored, as on the gRPC port. Those refusals come before the key is checked: they say nothing but what the public
+ * encoding or carries a field number the request does not have (400 invalid_argument, INVALID_JSON or
+ * INVALID_PROTOBUF). Those refusals come before the key is checked: they say nothing but what the public
  * contract says.
  */
 @Controller

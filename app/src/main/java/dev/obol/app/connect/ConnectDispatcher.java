@@ -207,7 +207,9 @@ public final class ConnectDispatcher implements AutoCloseable {
 
     /** Binary protobuf to the request message (the Connect binary codec). */
     Message parse(byte[] binary) throws InvalidProtocolBufferException {
-      return requestPrototype.getParserForType().parseFrom(binary);
+      Message message = requestPrototype.getParserForType().parseFrom(binary);
+      refuseUnknownFields(message);
+      return message;
     }
 
     /** The response's bytes as proto-JSON. */
@@ -264,6 +266,30 @@ public final class ConnectDispatcher implements AutoCloseable {
             }
           },
           headers);
+    }
+  }
+
+  /**
+   * The contract's rule for this face: a field the request does not have is refused (as the JSON codec refuses an
+   * unknown name), so a caller built against a newer or wrong contract hears of it instead of being half understood.
+   */
+  static void refuseUnknownFields(Message message) throws InvalidProtocolBufferException {
+    if (!message.getUnknownFields().asMap().isEmpty()) {
+      throw new InvalidProtocolBufferException(
+          "field number " + message.getUnknownFields().asMap().keySet().iterator().next() + " is not in "
+              + message.getDescriptorForType().getFullName());
+    }
+    for (var field : message.getAllFields().entrySet()) {
+      if (field.getKey().getJavaType() != com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      if (field.getKey().isRepeated()) {
+        for (Object each : (java.util.List<?>) field.getValue()) {
+          refuseUnknownFields((Message) each);
+        }
+      } else {
+        refuseUnknownFields((Message) field.getValue());
+      }
     }
   }
 }
