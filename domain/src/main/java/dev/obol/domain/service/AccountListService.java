@@ -84,7 +84,7 @@ public final class AccountListService implements AccountListUseCases {
             facts.lowBalanceAlerted(),
             now);
     boolean low =
-        (facts.hasEurWallet() && lowBalance.isLow(Asset.EUR, facts.eurBalanceCents()))
+        ((facts.hasEurWallet() || facts.seatCount() > 0) && lowBalance.isLow(Asset.EUR, facts.eurBalanceCents()))
             || (facts.hasTokenWallet() && lowBalance.isLow(Asset.TOKEN, facts.tokenBalance()));
     return new AccountPage.Listed(facts.accountId(), standing, facts.tokenBalance(), low);
   }

@@ -56,12 +56,14 @@ class AccountListServiceTest {
     directory.all.add(facts("a", 3, 2500, true, 0, false)); // fee 900: 2 months; 2500 ≥ 2000: not low
     directory.all.add(facts("b", 0, 0, false, 50, true)); // tokens 50 < 100: low
     directory.all.add(facts("c", 0, 1999, true, 100, true)); // EUR 1999 < 2000: low
+    directory.all.add(facts("d", 0, 0, false, 0, false)); // no wallet: not low
+    directory.all.add(facts("e", 1, 0, false, 0, false)); // seats, never topped up: its EUR wallet is low
     List<AccountPage.Listed> listed = service.listAccounts(new AccountListQuery(null, null, null, 0, "")).accounts();
-    assertThat(listed).extracting(l -> l.accountId().value()).containsExactly("a", "b", "c");
+    assertThat(listed).extracting(l -> l.accountId().value()).containsExactly("a", "b", "c", "d", "e");
     assertThat(listed.get(0).standing().monthlyFeeCents()).isEqualTo(900);
     assertThat(listed.get(0).standing().monthsRemaining()).isEqualTo(2);
     assertThat(listed.get(0).standing().nextChargeAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
-    assertThat(listed).extracting(AccountPage.Listed::lowBalance).containsExactly(false, true, true);
+    assertThat(listed).extracting(AccountPage.Listed::lowBalance).containsExactly(false, true, true, false, true);
   }
 
   @Test
