@@ -1,6 +1,7 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.usecase.AccountListUseCases;
 import dev.obol.domain.usecase.AccountUseCases;
 import dev.obol.domain.usecase.PaymentUseCases;
 import dev.obol.proto.v1.AccountServiceGrpc;
@@ -9,6 +10,8 @@ import dev.obol.proto.v1.CreateCheckoutSessionResponse;
 import dev.obol.proto.v1.GetStandingRequest;
 import dev.obol.proto.v1.GetStandingResponse;
 import dev.obol.proto.v1.ListCatalogRequest;
+import dev.obol.proto.v1.ListAccountsRequest;
+import dev.obol.proto.v1.ListAccountsResponse;
 import dev.obol.proto.v1.ListCatalogResponse;
 import dev.obol.proto.v1.ReinstateAccountRequest;
 import dev.obol.proto.v1.ReinstateAccountResponse;
@@ -27,9 +30,17 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
   private final PaymentUseCases payments;
   private final AccountUseCases accounts;
 
+  private final AccountListUseCases listing;
+
+  /** Without the listing: ListAccounts answers UNIMPLEMENTED. */
   public AccountGrpcEndpoint(PaymentUseCases payments, AccountUseCases accounts) {
+    this(payments, accounts, null);
+  }
+
+  public AccountGrpcEndpoint(PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing) {
     this.payments = payments;
     this.accounts = accounts;
+    this.listing = listing;
   }
 
   // ---- payments (catalog, checkout) ------------------------------------------------------------------------------
@@ -98,5 +109,17 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
         () ->
             StandingProtoMapper.chargeResponse(
                 accounts.runMonthlyCharges(StandingProtoMapper.chargeCommand(request))));
+  }
+
+  @Override
+  public void listAccounts(ListAccountsRequest request, StreamObserver<ListAccountsResponse> responses) {
+    if (listing == null) {
+      super.listAccounts(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        "",
+        responses,
+        () -> InsightsProtoMapper.accountsResponse(listing.listAccounts(InsightsProtoMapper.accountListQuery(request))));
   }
 }

@@ -32,6 +32,7 @@ public final class RpcScopes {
     require(WalletServiceGrpc.getGetBalanceMethod(), Scope.WALLET_READ);
     require(WalletServiceGrpc.getListLedgerEntriesMethod(), Scope.WALLET_READ);
     require(WalletServiceGrpc.getListFeaturesMethod(), Scope.WALLET_READ);
+    require(WalletServiceGrpc.getGetUsageSummaryMethod(), Scope.WALLET_READ);
     require(WalletServiceGrpc.getCheckAndDebitMethod(), Scope.WALLET_DEBIT);
     require(WalletServiceGrpc.getReverseDebitMethod(), Scope.WALLET_DEBIT);
     require(WalletServiceGrpc.getGrantMethod(), Scope.WALLET_GRANT);
@@ -41,6 +42,7 @@ public final class RpcScopes {
     require(AccountServiceGrpc.getCreateCheckoutSessionMethod(), Scope.ACCOUNT_WRITE);
     require(AccountServiceGrpc.getSuspendAccountMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getReinstateAccountMethod(), Scope.ACCOUNT_OPERATE);
+    require(AccountServiceGrpc.getListAccountsMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getRunMonthlyChargesMethod(), Scope.CHARGES_RUN);
     require(AdminServiceGrpc.getCreateApiKeyMethod(), Scope.KEYS_MANAGE);
     require(AdminServiceGrpc.getListApiKeysMethod(), Scope.KEYS_MANAGE);

@@ -1,6 +1,7 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.usecase.UsageUseCases;
 import dev.obol.domain.usecase.WalletUseCases;
 import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.CheckAndDebitResponse;
@@ -8,6 +9,8 @@ import dev.obol.proto.v1.CheckRequest;
 import dev.obol.proto.v1.CheckResponse;
 import dev.obol.proto.v1.GetBalanceRequest;
 import dev.obol.proto.v1.GetBalanceResponse;
+import dev.obol.proto.v1.GetUsageSummaryRequest;
+import dev.obol.proto.v1.GetUsageSummaryResponse;
 import dev.obol.proto.v1.GrantRequest;
 import dev.obol.proto.v1.GrantResponse;
 import dev.obol.proto.v1.ListFeaturesRequest;
@@ -23,9 +26,16 @@ import io.grpc.stub.StreamObserver;
 public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImplBase {
 
   private final WalletUseCases wallets;
+  private final UsageUseCases usage;
 
+  /** Without usage reports: GetUsageSummary answers UNIMPLEMENTED (tests of the other RPCs). */
   public WalletGrpcEndpoint(WalletUseCases wallets) {
+    this(wallets, null);
+  }
+
+  public WalletGrpcEndpoint(WalletUseCases wallets, UsageUseCases usage) {
     this.wallets = wallets;
+    this.usage = usage;
   }
 
   @Override
@@ -83,5 +93,17 @@ public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImp
   @Override
   public void listFeatures(ListFeaturesRequest request, StreamObserver<ListFeaturesResponse> responses) {
     GrpcErrors.unary("", responses, () -> WalletProtoMapper.featuresResponse(wallets.features()));
+  }
+
+  @Override
+  public void getUsageSummary(GetUsageSummaryRequest request, StreamObserver<GetUsageSummaryResponse> responses) {
+    if (usage == null) {
+      super.getUsageSummary(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        "",
+        responses,
+        () -> InsightsProtoMapper.usageResponse(usage.usageSummary(InsightsProtoMapper.usageQuery(request))));
   }
 }

@@ -2,15 +2,24 @@ package dev.obol.persistence;
 
 import dev.obol.domain.model.Account;
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
+import dev.obol.domain.model.EntryKind;
+import dev.obol.domain.model.GrantSource;
+import dev.obol.domain.model.UsageGrouping;
 import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.RecordedEntry;
+import dev.obol.domain.port.AccountDirectory;
 import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore;
 import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.port.SeatAccounts;
+import dev.obol.domain.port.UsageReader;
 import io.micronaut.data.exceptions.DataAccessException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,7 +30,7 @@ import java.util.function.Supplier;
  * so each statement and round trip is deliberate; the reads outside any lock (the account, the ledger listing, the
  * jobs' work lists) and the seat tables are on the repositories of {@link AccountTables}.
  */
-public final class PostgresAccountStore implements AccountStore, LedgerReader, SeatAccounts {
+public final class PostgresAccountStore implements AccountStore, LedgerReader, SeatAccounts, UsageReader, AccountDirectory {
 
   private final Transactions transactions;
   private final AccountTables tables;
@@ -133,6 +142,133 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
   @Override
   public List<AccountId> accountsWithSeats(String afterAccountId, int limit) {
     return read("accountsWithSeats", () -> accountIds(tables.seatPlans.withSeatsAfter(afterAccountId, limit)));
+  }
+
+  // ---- UsageReader -----------------------------------------------------------------------------------------------
+
+  /** The window's entries of one wallet, found by ledger_entries_usage (account_id, asset, created_at). */
+  private static final String USAGE_WINDOW =
+      " FROM ledger_entries WHERE account_id = ? AND asset = ? AND created_at >= ? AND created_at < ?";
+
+  @Override
+  public List<UsageBucket> usageBuckets(
+      AccountId accountId, Asset asset, Instant from, Instant to, UsageGrouping grouping) {
+    String bucket =
+        switch (grouping) {
+          case FEATURE -> "feature";
+          case DAY -> "date_trunc('day', created_at AT TIME ZONE 'UTC')";
+          case MONTH -> "date_trunc('month', created_at AT TIME ZONE 'UTC')";
+        };
+    String sql =
+        "SELECT " + bucket + " AS bucket,"
+            + " count(DISTINCT operation_id) FILTER (WHERE kind = 'DEBIT') AS debit_count,"
+            + " -coalesce(sum(amount) FILTER (WHERE kind = 'DEBIT'), 0) AS debited,"
+            + " coalesce(sum(amount) FILTER (WHERE kind = 'REVERSAL'), 0) AS reversed"
+            + USAGE_WINDOW + " AND kind IN ('DEBIT', 'REVERSAL') GROUP BY 1 ORDER BY 1";
+    return query(
+        sql,
+        statement -> bindWindow(statement, accountId, asset, from, to),
+        rows -> {
+          List<UsageBucket> buckets = new ArrayList<>();
+          while (rows.next()) {
+            String feature = null;
+            Instant start = null;
+            if (grouping == UsageGrouping.FEATURE) {
+              feature = rows.getString("bucket");
+            } else {
+              start = rows.getObject("bucket", LocalDateTime.class).toInstant(ZoneOffset.UTC);
+            }
+            buckets.add(
+                new UsageBucket(
+                    feature, start, rows.getLong("debit_count"), rows.getLong("debited"), rows.getLong("reversed")));
+          }
+          return buckets;
+        });
+  }
+
+  @Override
+  public List<KindTotal> usageTotals(AccountId accountId, Asset asset, Instant from, Instant to) {
+    // The grant's source matters for credits only; the join is on the grants' primary key.
+    String sql =
+        "SELECT e.kind, g.source, sum(e.amount) AS amount FROM ledger_entries e"
+            + " JOIN grants g ON g.account_id = e.account_id AND g.grant_id = e.grant_id"
+            + " WHERE e.account_id = ? AND e.asset = ? AND e.created_at >= ? AND e.created_at < ?"
+            + " GROUP BY e.kind, g.source";
+    return query(
+        sql,
+        statement -> bindWindow(statement, accountId, asset, from, to),
+        rows -> {
+          List<KindTotal> totals = new ArrayList<>();
+          while (rows.next()) {
+            totals.add(
+                new KindTotal(
+                    EntryKind.valueOf(rows.getString("kind")),
+                    GrantSource.valueOf(rows.getString("source")),
+                    rows.getLong("amount")));
+          }
+          return totals;
+        });
+  }
+
+  private static void bindWindow(
+      java.sql.PreparedStatement statement, AccountId accountId, Asset asset, Instant from, Instant to)
+      throws java.sql.SQLException {
+    statement.setString(1, accountId.value());
+    statement.setString(2, asset.name());
+    Jdbc.setInstant(statement, 3, from);
+    Jdbc.setInstant(statement, 4, to);
+  }
+
+  // ---- AccountDirectory ------------------------------------------------------------------------------------------
+
+  @Override
+  public List<AccountFacts> accountFacts(String afterAccountId, AccountStatus status, Instant now, int limit) {
+    // One statement per page; each correlated part reads one account's rows by an index leading with account_id.
+    String sql =
+        "SELECT a.account_id, a.status, coalesce(p.seat_count, 0) AS seat_count,"
+            + " coalesce(p.low_balance_alerted, false) AS low_balance_alerted,"
+            + " w.eur, w.has_eur, w.tokens, w.has_tokens,"
+            + " (SELECT coalesce(sum(c.fee), 0) FROM seat_charges c"
+            + "   WHERE c.account_id = a.account_id AND c.paid_at IS NULL) AS owed,"
+            + " (SELECT c.charged_at FROM seat_charges c WHERE c.account_id = a.account_id"
+            + "   ORDER BY c.period DESC LIMIT 1) AS last_charge_at"
+            + " FROM accounts a LEFT JOIN seat_plans p ON p.account_id = a.account_id"
+            + " CROSS JOIN LATERAL (SELECT"
+            + "   coalesce(sum(g.remaining) FILTER (WHERE g.asset = 'EUR' AND (g.expires_at IS NULL OR g.expires_at > ?)), 0) AS eur,"
+            + "   coalesce(bool_or(g.asset = 'EUR'), false) AS has_eur,"
+            + "   coalesce(sum(g.remaining) FILTER (WHERE g.asset = 'TOKEN' AND (g.expires_at IS NULL OR g.expires_at > ?)), 0) AS tokens,"
+            + "   coalesce(bool_or(g.asset = 'TOKEN'), false) AS has_tokens"
+            + "   FROM grants g WHERE g.account_id = a.account_id) w"
+            + " WHERE a.account_id > ? AND (CAST(? AS text) IS NULL OR a.status = ?)"
+            + " ORDER BY a.account_id LIMIT ?";
+    return query(
+        sql,
+        statement -> {
+          Jdbc.setInstant(statement, 1, now);
+          Jdbc.setInstant(statement, 2, now);
+          statement.setString(3, afterAccountId);
+          statement.setString(4, status == null ? null : status.name());
+          statement.setString(5, status == null ? null : status.name());
+          statement.setInt(6, limit);
+        },
+        rows -> {
+          List<AccountFacts> facts = new ArrayList<>();
+          while (rows.next()) {
+            facts.add(
+                new AccountFacts(
+                    AccountId.of(rows.getString("account_id")),
+                    AccountStatus.valueOf(rows.getString("status")),
+                    rows.getLong("seat_count"),
+                    rows.getLong("eur"),
+                    rows.getBoolean("has_eur"),
+                    rows.getLong("tokens"),
+                    rows.getBoolean("has_tokens"),
+                    rows.getLong("owed"),
+                    Jdbc.getInstant(rows, "last_charge_at"),
+                    rows.getBoolean("low_balance_alerted")));
+          }
+          return facts;
+        });
   }
 
   // ---- plumbing --------------------------------------------------------------------------------------------------

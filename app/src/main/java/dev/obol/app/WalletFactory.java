@@ -28,6 +28,11 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Secondary;
+import dev.obol.domain.model.SeatFeeFormula;
+import dev.obol.domain.service.AccountListService;
+import dev.obol.domain.service.UsageService;
+import dev.obol.domain.usecase.AccountListUseCases;
+import dev.obol.domain.usecase.UsageUseCases;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -116,15 +121,27 @@ public class WalletFactory {
 
   @Singleton
   @Named("wallet")
-  BindableService walletEndpoint(WalletUseCases wallets) {
-    return new WalletGrpcEndpoint(wallets);
+  BindableService walletEndpoint(WalletUseCases wallets, UsageUseCases usage) {
+    return new WalletGrpcEndpoint(wallets, usage);
+  }
+
+  @Singleton
+  UsageUseCases usageUseCases(PostgresAccountStore store) {
+    return new UsageService(store, store);
+  }
+
+  @Singleton
+  AccountListUseCases accountListUseCases(
+      PostgresAccountStore store, SeatFeeFormula formula, LowBalancePolicy lowBalance, Clock clock) {
+    return new AccountListService(store, formula, lowBalance, clock);
   }
 
   /** Each use case is wired by its own factory (PaymentFactory, AccountFactory). */
   @Singleton
   @Named("account")
-  BindableService accountEndpoint(PaymentUseCases payments, AccountUseCases accounts) {
-    return new AccountGrpcEndpoint(payments, accounts);
+  BindableService accountEndpoint(
+      PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing) {
+    return new AccountGrpcEndpoint(payments, accounts, listing);
   }
 
   /** On unless OBOL_GRPC_REFLECTION=false: it describes the contract, which is public, and no data. */

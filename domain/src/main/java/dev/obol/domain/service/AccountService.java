@@ -128,18 +128,15 @@ public final class AccountService implements AccountUseCases {
           long feeCents = ladder.formula().feeCents(plan.seatCount());
           long balanceCents = session.loadWallet(Asset.EUR, Set.of()).liveBalanceAt(now);
           long owedCents = SeatFeeLadder.owedCents(session.owedSeatCharges());
-          long afterOwedCents = Math.max(0, balanceCents - owedCents);
-          return new Standing(
+          return Standing.of(
               account.status(),
               plan.seatCount().value(),
               feeCents,
               balanceCents,
-              balanceCents >= Math.addExact(owedCents, feeCents),
-              feeCents == 0 ? 0 : afterOwedCents / feeCents,
-              session.lastSeatCharge().map(SeatCharge::chargedAt).orElse(null),
-              feeCents == 0 ? null : ChargePeriod.containing(now).next().start(),
               owedCents,
-              plan.lowBalanceAlerted());
+              session.lastSeatCharge().map(SeatCharge::chargedAt).orElse(null),
+              plan.lowBalanceAlerted(),
+              now);
         });
   }
 

@@ -1,6 +1,7 @@
 package dev.obol.domain.usecase;
 
 import dev.obol.domain.model.AccountStatus;
+import dev.obol.domain.model.ChargePeriod;
 import java.time.Instant;
 
 /**
@@ -22,4 +23,34 @@ public record Standing(
     Instant lastChargeAt,
     Instant nextChargeAt,
     long owedCents,
-    boolean lowBalanceAlerted) {}
+    boolean lowBalanceAlerted) {
+
+  /**
+   * The standing from an account's facts: the one computation of what the balance covers, shared by GetStanding and
+   * ListAccounts.
+   *
+   * @param feeCents the monthly fee of the account's seat count (0: no seats)
+   */
+  public static Standing of(
+      AccountStatus status,
+      long seatCount,
+      long feeCents,
+      long balanceCents,
+      long owedCents,
+      Instant lastChargeAt,
+      boolean lowBalanceAlerted,
+      Instant now) {
+    long afterOwedCents = Math.max(0, balanceCents - owedCents);
+    return new Standing(
+        status,
+        seatCount,
+        feeCents,
+        balanceCents,
+        balanceCents >= Math.addExact(owedCents, feeCents),
+        feeCents == 0 ? 0 : afterOwedCents / feeCents,
+        lastChargeAt,
+        feeCents == 0 ? null : ChargePeriod.containing(now).next().start(),
+        owedCents,
+        lowBalanceAlerted);
+  }
+}
