@@ -115,6 +115,9 @@ class Obol:
     def list_features(self, request=None, /, **fields):
         return self._call(self._wallet.ListFeatures, _wallet.ListFeaturesRequest, request, fields)
 
+    def get_usage_summary(self, request=None, /, **fields):
+        return self._call(self._wallet.GetUsageSummary, _wallet.GetUsageSummaryRequest, request, fields)
+
     # ---- AccountService ----------------------------------------------------------------------------------------
 
     def list_catalog(self, request=None, /, **fields):
@@ -137,6 +140,9 @@ class Obol:
 
     def run_monthly_charges(self, request=None, /, **fields):
         return self._call(self._accounts.RunMonthlyCharges, _accounts.RunMonthlyChargesRequest, request, fields)
+
+    def list_accounts(self, request=None, /, **fields):
+        return self._call(self._accounts.ListAccounts, _accounts.ListAccountsRequest, request, fields)
 
     # ---- AdminService ------------------------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@ import dev.obol.proto.v1.AccountServiceGrpc.AccountServiceBlockingStub;
 import dev.obol.proto.v1.AdminServiceGrpc;
 import dev.obol.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import dev.obol.proto.v1.CheckAndDebitRequest;
+import dev.obol.proto.v1.ListAccountsResponse;
+import dev.obol.proto.v1.ListAccountsRequest;
+import dev.obol.proto.v1.GetUsageSummaryResponse;
+import dev.obol.proto.v1.GetUsageSummaryRequest;
 import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.CheckRequest;
 import dev.obol.proto.v1.CheckResponse;
@@ -174,6 +178,11 @@ public final class ObolClient implements AutoCloseable {
     return call(wallet, WalletServiceBlockingStub::listFeatures, ListFeaturesRequest.getDefaultInstance());
   }
 
+  /** Usage of one wallet in a time window, grouped by feature, day or month, with its totals. */
+  public GetUsageSummaryResponse getUsageSummary(GetUsageSummaryRequest request) {
+    return call(wallet, WalletServiceBlockingStub::getUsageSummary, request);
+  }
+
   // ---- AccountService --------------------------------------------------------------------------------------------
 
   public ListCatalogResponse listCatalog() {
@@ -202,6 +211,11 @@ public final class ObolClient implements AutoCloseable {
 
   public RunMonthlyChargesResponse runMonthlyCharges(RunMonthlyChargesRequest request) {
     return call(accounts, AccountServiceBlockingStub::runMonthlyCharges, request);
+  }
+
+  /** Accounts with their standing, filtered (status, months remaining, low balance) and paged. */
+  public ListAccountsResponse listAccounts(ListAccountsRequest request) {
+    return call(accounts, AccountServiceBlockingStub::listAccounts, request);
   }
 
   // ---- AdminService ----------------------------------------------------------------------------------------------
