@@ -131,7 +131,7 @@
     return { from: from, to: to, name: FULL_MONTHS[now.getUTCMonth()] + ' ' + now.getUTCFullYear() };
   }
 
-  function renderUsage(summaries, window) {
+  function renderUsage(summaries, month) {
     var list = el('usage');
     list.textContent = '';
     var count = 0;
@@ -153,7 +153,7 @@
         count++;
       });
     });
-    el('usage-title').textContent = 'Usage this month (' + window.name + ', UTC)';
+    el('usage-title').textContent = 'Usage this month (' + month.name + ', UTC)';
     el('usage-empty').hidden = count > 0;
     el('usage-section').hidden = false;
   }
@@ -205,7 +205,7 @@
     var accountLine = el('account');
     accountLine.textContent = 'Account ' + account;
     accountLine.hidden = false;
-    var window = monthWindow();
+    var month = monthWindow();
     call('GetBalance', { accountId: account }).then(function (balance) {
       var wallets = balance.wallets || [];
       renderBalances(wallets);
@@ -216,11 +216,11 @@
         return call('GetUsageSummary', {
           accountId: account,
           asset: asset,
-          from: window.from.toISOString(),
-          to: window.to.toISOString(),
+          from: month.from.toISOString(),
+          to: month.to.toISOString(),
           groupBy: 'GROUP_BY_FEATURE'
         }).then(function (response) { return { asset: asset, response: response }; });
-      })).then(function (summaries) { renderUsage(summaries, window); });
+      })).then(function (summaries) { renderUsage(summaries, month); });
       return Promise.all([usage, loadHistory(false)]);
     }).then(function () {
       el('status').hidden = true;
