@@ -207,7 +207,11 @@
     accountLine.hidden = false;
     var month = monthWindow();
     call('GetBalance', { accountId: account }).then(function (balance) {
-      var wallets = balance.wallets || [];
+      // The token wallet always; another asset's only when it holds something (a customer without euros sees none).
+      var wallets = (balance.wallets || []).filter(function (wallet) {
+        return wallet.asset === 'ASSET_TOKEN' || parts(wallet.balance).digits !== '0'
+          || parts(wallet.held).digits !== '0' || (wallet.grants || []).length > 0;
+      });
       renderBalances(wallets);
       var assets = wallets.map(function (wallet) { return wallet.asset; })
         .filter(function (asset) { return asset === 'ASSET_TOKEN' || asset === 'ASSET_EUR'; });
@@ -232,6 +236,11 @@
       loadHistory(true).catch(function (error) { showError(error.message); });
     });
   }
+
+  // A new link opened in the same page (only the fragment changes): start again with its key.
+  addEventListener('hashchange', function () {
+    if (location.hash) { location.reload(); }
+  });
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);

@@ -132,7 +132,7 @@ class PortalBrowserTest {
     grant(account, 10, "x");
     String key = boundKey("acct-someone-else-" + UUID.randomUUID());
 
-    driver.get(base() + "#key=" + encode(key) + "&account=" + encode(account));
+    load(base() + "#key=" + encode(key) + "&account=" + encode(account));
     WebElement error = waitForError();
     assertThat(error.getText()).isNotBlank().doesNotContain("answered");
     assertThat(driver.getCurrentUrl()).doesNotContain("key=");
@@ -140,17 +140,23 @@ class PortalBrowserTest {
 
   @Test
   void withoutAKeyThePageSaysWhatItNeeds() {
-    driver.get(base());
+    load(base());
     assertThat(waitForError().getText()).contains("#key=");
   }
 
   private void open(String fragment) {
-    driver.get(base() + "#" + fragment);
+    load(base() + "#" + fragment);
     new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
         "true".equals(d.findElement(By.tagName("body")).getAttribute("data-loaded"))
             || d.findElement(By.id("error")).isDisplayed());
     WebElement error = driver.findElement(By.id("error"));
     assertThat(error.isDisplayed()).as("the page's error: %s", error.getText()).isFalse();
+  }
+
+  /** A fresh document each time (a fragment-only change of the same page would not load it again). */
+  private void load(String url) {
+    driver.get("about:blank");
+    driver.get(url);
   }
 
   private WebElement waitForError() {
