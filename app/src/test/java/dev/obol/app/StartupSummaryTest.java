@@ -67,7 +67,8 @@ class StartupSummaryTest {
                   + " (obol.v1 WalletService, AccountService, AdminService; health; reflection)")
           .contains("HTTP on :" + app.bean(EmbeddedServer.class).getPort() + ": Stripe webhook (POST /stripe/webhook),"
               + " health (GET /health, /health/liveness, /health/readiness), metrics (GET /prometheus),"
-              + " Connect (HTTP/JSON) (POST /obol.v1.<Service>/<Method>)")
+              + " Connect (HTTP/JSON) (POST /obol.v1.<Service>/<Method>),"
+              + " customer portal (GET /portal, /portal/portal.css, /portal/portal.js)")
           .doesNotContain("http://");
     }
   }

@@ -191,7 +191,8 @@ public final class StartupSummary {
       case "health" -> 1;
       case "metrics" -> 2;
       case "Connect (HTTP/JSON)" -> 3;
-      default -> 4;
+      case "customer portal" -> 4;
+      default -> 5;
     };
   }
 
@@ -202,6 +203,7 @@ public final class StartupSummary {
     String first = path.replaceFirst("^/", "").split("/", 2)[0];
     return switch (first) {
       case "stripe" -> "Stripe webhook";
+      case "portal" -> "customer portal";
       case "health" -> "health";
       case "metrics", "prometheus" -> "metrics";
       default -> "/" + first;
