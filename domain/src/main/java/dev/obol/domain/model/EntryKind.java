@@ -3,10 +3,11 @@ package dev.obol.domain.model;
 public enum EntryKind {
   GRANT,
   DEBIT,
-  // HOLD, CAPTURE and RELEASE are written by nothing yet: kept for the holds issue (reserve, then capture or release),
-  // with WalletView's held amount (0 until then), so stored kinds and the proto enum need not change when it lands.
+  /** A hold reserves part of a grant: amount 0, held change +. */
   HOLD,
+  /** A hold's amount (or part of it) debited: amount −, held change − (0 for an overage beyond the hold). */
   CAPTURE,
+  /** A hold's amount (or the rest of it) given back: amount 0, held change −. */
   RELEASE,
   REVERSAL,
   EXPIRY,

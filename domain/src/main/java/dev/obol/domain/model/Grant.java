@@ -4,8 +4,12 @@ import java.time.Instant;
 import java.util.Comparator;
 
 /**
- * One bucket of credit in a wallet. {@code remaining} only changes through ledger entries written by {@link Wallet}.
+ * One bucket of credit in a wallet. {@code remaining} and {@code held} only change through ledger entries written by
+ * {@link Wallet}.
  *
+ * @param remaining what is left of the grant, held part included (the sum of its entries' amounts)
+ * @param held the part of {@code remaining} reserved by open holds (the sum of its entries' held changes): not
+ *     spendable by a debit, not taken by expiry, only captured or released by its hold
  * @param expiresAt null: never expires
  */
 public record Grant(
@@ -15,6 +19,7 @@ public record Grant(
     GrantSource source,
     long amount,
     long remaining,
+    long held,
     int priority,
     Instant expiresAt,
     String reference,
@@ -39,6 +44,30 @@ public record Grant(
       throw new IllegalStateException(
           "grant " + grantId + ": remaining " + remaining + " outside 0.." + amount);
     }
+    if (held < 0 || held > remaining) {
+      throw new IllegalStateException("grant " + grantId + ": held " + held + " outside 0.." + remaining);
+    }
+  }
+
+  /** A grant nothing is held of (every grant but those under an open hold). */
+  public Grant(
+      String grantId,
+      AccountId accountId,
+      Asset asset,
+      GrantSource source,
+      long amount,
+      long remaining,
+      int priority,
+      Instant expiresAt,
+      String reference,
+      String reason,
+      Instant createdAt) {
+    this(grantId, accountId, asset, source, amount, remaining, 0, priority, expiresAt, reference, reason, createdAt);
+  }
+
+  /** What a debit may take: the remaining amount less what holds reserved. */
+  public long available() {
+    return remaining - held;
   }
 
   /** An expired grant is never spent, even before the sweeper has written its EXPIRY entry. */
@@ -47,7 +76,12 @@ public record Grant(
   }
 
   Grant withRemaining(long newRemaining) {
+    return with(newRemaining, held);
+  }
+
+  Grant with(long newRemaining, long newHeld) {
     return new Grant(
-        grantId, accountId, asset, source, amount, newRemaining, priority, expiresAt, reference, reason, createdAt);
+        grantId, accountId, asset, source, amount, newRemaining, newHeld, priority, expiresAt, reference, reason,
+        createdAt);
   }
 }

@@ -1,8 +1,11 @@
 package dev.obol.domain.model;
 
+import dev.obol.domain.usecase.CaptureReceipt;
 import dev.obol.domain.usecase.ChargeOutcome;
 import dev.obol.domain.usecase.DebitOutcome;
 import dev.obol.domain.usecase.GrantReceipt;
+import dev.obol.domain.usecase.ReleaseReceipt;
+import dev.obol.domain.usecase.ReserveOutcome;
 import dev.obol.domain.usecase.ReversalReceipt;
 import dev.obol.domain.usecase.SeatCountReceipt;
 import dev.obol.domain.usecase.StatusReceipt;
@@ -12,6 +15,10 @@ public enum Operation {
   CHECK_AND_DEBIT(DebitOutcome.Debited.class),
   GRANT(GrantReceipt.class),
   REVERSE_DEBIT(ReversalReceipt.class),
+  // ---- holds
+  RESERVE(ReserveOutcome.Reserved.class),
+  CAPTURE_RESERVATION(CaptureReceipt.class),
+  RELEASE_RESERVATION(ReleaseReceipt.class),
   // ---- seat fees and standing
   SET_SEAT_COUNT(SeatCountReceipt.class),
   SUSPEND_ACCOUNT(StatusReceipt.class),

@@ -12,11 +12,12 @@ import java.util.Map;
  * The grants of one account's asset, loaded inside the account's transaction, and the changes made to them.
  *
  * <p>Every change goes through this class so that each one writes exactly one ledger entry per grant touched, with the
- * balance after it: that is what keeps <em>balance = sum of entries = sum of grants' remaining</em> true. The caller
+ * balance after it: that is what keeps <em>sum of entries' amounts = sum of grants' remaining</em>, <em>sum of entries' held changes = sum of
+ * grants' held</em> and <em>balance = remaining − held</em> true. The caller
  * (a use case) persists {@link #addedGrants()}, {@link #changedGrants()} and {@link #newEntries()} in the same
  * transaction.
  *
- * <p>The balance tracked here is the sum of the loaded grants' remaining amounts. Use cases call
+ * <p>The balance tracked here is the sum of the loaded grants' available amounts (remaining less held). Use cases call
  * {@link #expireDue(Instant, EntryContext)} first, so from then on every loaded grant is live.
  */
 public final class Wallet {
@@ -42,7 +43,7 @@ public final class Wallet {
         throw new IllegalArgumentException("grant " + grant.grantId() + " is not in wallet " + accountId + "/" + asset);
       }
       grants.put(grant.grantId(), grant);
-      sum = Math.addExact(sum, grant.remaining());
+      sum = Math.addExact(sum, grant.available());
     }
     this.balance = sum;
   }
@@ -55,29 +56,43 @@ public final class Wallet {
     return asset;
   }
 
-  /** Sum of the remaining amounts of the grants held; all live once {@link #expireDue} ran. */
+  /**
+   * Sum of the available amounts (remaining less held) of the grants loaded; all live once {@link #expireDue} ran.
+   */
   public long balance() {
     return balance;
   }
 
-  /** The sum of the live grants' remaining amounts at {@code now}, without changing anything. */
+  /** The sum of the live grants' available amounts at {@code now}, without changing anything. */
   public long liveBalanceAt(Instant now) {
     long sum = 0;
     for (Grant grant : grants.values()) {
       if (grant.isLiveAt(now)) {
-        sum = Math.addExact(sum, grant.remaining());
+        sum = Math.addExact(sum, grant.available());
       }
     }
     return sum;
   }
 
-  /** Writes an EXPIRY entry for the remainder of each grant that has expired by {@code now}. */
+  /** What open holds reserve in the loaded grants, live or expired (an expired grant's held part stays held). */
+  public long held() {
+    long sum = 0;
+    for (Grant grant : grants.values()) {
+      sum = Math.addExact(sum, grant.held());
+    }
+    return sum;
+  }
+
+  /**
+   * Writes an EXPIRY entry for the available remainder of each grant that has expired by {@code now}. The part a hold
+   * reserves does not expire with it: it stays for the hold to capture, and expires when the hold releases it.
+   */
   public long expireDue(Instant now, EntryContext context) {
     long expired = 0;
     for (Grant grant : sorted()) {
-      if (grant.remaining() > 0 && !grant.isLiveAt(now)) {
-        expired += grant.remaining();
-        apply(grant, -grant.remaining(), EntryKind.EXPIRY, context.withReason("expired"));
+      if (grant.available() > 0 && !grant.isLiveAt(now)) {
+        expired += grant.available();
+        apply(grant, -grant.available(), 0, EntryKind.EXPIRY, context.withReason("expired"));
       }
     }
     return expired;
@@ -97,7 +112,7 @@ public final class Wallet {
     Grant empty = grant.withRemaining(0);
     grants.put(empty.grantId(), empty);
     added.add(empty);
-    applyUnchecked(empty, grant.amount(), grant.source().entryKind(), context);
+    applyUnchecked(empty, grant.amount(), 0, grant.source().entryKind(), context);
   }
 
   /**
@@ -107,9 +122,44 @@ public final class Wallet {
    * @return what was taken from each grant, in burn order
    */
   public List<Allocation> debit(long amount, EntryKind kind, EntryContext context) {
+    return take(amount, false, kind, context);
+  }
+
+  /**
+   * Reserves {@code amount} of the grants live at the context's time, in burn order, for a hold: HOLD entries that
+   * move it from available to held. The caller checks the live balance first.
+   *
+   * @return what was held of each grant, in burn order: what the hold may later capture or release
+   */
+  public List<Allocation> hold(long amount, EntryContext context) {
+    return take(amount, true, EntryKind.HOLD, context);
+  }
+
+  /** Debits {@code amount} of what a hold reserves in one grant (a CAPTURE entry): remaining and held both drop. */
+  public void capture(String grantId, long amount, EntryContext context) {
+    Grant grant = grant(grantId);
+    if (amount <= 0 || amount > grant.held()) {
+      throw new IllegalStateException("cannot capture " + amount + " of " + grant.held() + " held in " + grantId);
+    }
+    apply(grant, -amount, -amount, EntryKind.CAPTURE, context);
+  }
+
+  /**
+   * Gives back {@code amount} that a hold reserves in one grant (a RELEASE entry): it is available again, or, if the
+   * grant has expired meanwhile, expires by the next {@link #expireDue}.
+   */
+  public void release(String grantId, long amount, EntryContext context) {
+    Grant grant = grant(grantId);
+    if (amount <= 0 || amount > grant.held()) {
+      throw new IllegalStateException("cannot release " + amount + " of " + grant.held() + " held in " + grantId);
+    }
+    apply(grant, 0, -amount, EntryKind.RELEASE, context);
+  }
+
+  private List<Allocation> take(long amount, boolean toHold, EntryKind kind, EntryContext context) {
     long live = liveBalanceAt(context.at());
     if (amount <= 0 || amount > live) {
-      throw new IllegalStateException("cannot debit " + amount + " from a live balance of " + live);
+      throw new IllegalStateException("cannot take " + amount + " from a live balance of " + live);
     }
     List<Allocation> allocations = new ArrayList<>();
     long left = amount;
@@ -118,11 +168,15 @@ public final class Wallet {
         break;
       }
       // Expired grants are skipped even when their EXPIRY entry has not been written yet.
-      if (grant.remaining() == 0 || !grant.isLiveAt(context.at())) {
+      if (grant.available() == 0 || !grant.isLiveAt(context.at())) {
         continue;
       }
-      long take = Math.min(left, grant.remaining());
-      apply(grant, -take, kind, context);
+      long take = Math.min(left, grant.available());
+      if (toHold) {
+        apply(grant, 0, take, kind, context);
+      } else {
+        apply(grant, -take, 0, kind, context);
+      }
       allocations.add(new Allocation(grant.grantId(), take));
       left -= take;
     }
@@ -138,15 +192,18 @@ public final class Wallet {
     if (amount <= 0 || grant.remaining() + amount > grant.amount()) {
       throw new IllegalStateException("cannot restore " + amount + " to grant " + grantId);
     }
-    apply(grant, amount, kind, context);
+    apply(grant, amount, 0, kind, context);
   }
 
-  /** Takes up to {@code amount} from one grant (a clawback); returns what was taken, never below zero. */
+  /**
+   * Takes up to {@code amount} from one grant (a clawback); returns what was taken, never below zero. What a hold
+   * reserves is not taken: the hold was granted against it.
+   */
   public long takeFrom(String grantId, long amount, EntryKind kind, EntryContext context) {
     Grant grant = grant(grantId);
-    long take = Math.min(amount, grant.remaining());
+    long take = Math.min(amount, grant.available());
     if (take > 0) {
-      apply(grant, -take, kind, context);
+      apply(grant, -take, 0, kind, context);
     }
     return take;
   }
@@ -182,16 +239,17 @@ public final class Wallet {
     return list;
   }
 
-  private void apply(Grant grant, long delta, EntryKind kind, EntryContext context) {
-    addOrOverflow(balance, delta);
-    applyUnchecked(grant, delta, kind, context);
+  private void apply(Grant grant, long delta, long heldDelta, EntryKind kind, EntryContext context) {
+    addOrOverflow(balance, delta - heldDelta);
+    applyUnchecked(grant, delta, heldDelta, kind, context);
   }
 
-  private void applyUnchecked(Grant grant, long delta, EntryKind kind, EntryContext context) {
-    Grant updated = grant.withRemaining(Math.addExact(grant.remaining(), delta));
+  /** @param delta the change of the grant's remaining amount; {@code heldDelta} of its held part */
+  private void applyUnchecked(Grant grant, long delta, long heldDelta, EntryKind kind, EntryContext context) {
+    Grant updated = grant.with(Math.addExact(grant.remaining(), delta), Math.addExact(grant.held(), heldDelta));
     grants.put(updated.grantId(), updated);
     replaceAdded(updated);
-    balance = Math.addExact(balance, delta);
+    balance = Math.addExact(balance, delta - heldDelta);
     entries.add(
         new LedgerEntry(
             accountId,
@@ -204,7 +262,8 @@ public final class Wallet {
             context.reason(),
             context.requestId(),
             context.operationId(),
-            context.at()));
+            context.at(),
+            heldDelta));
   }
 
   /** Keeps a grant added in this transaction in its latest state, and marks loaded grants as changed. */

@@ -25,20 +25,25 @@ public interface LedgerAudit {
   enum Check {
     /** (a) The wallet's entries add up to the sum of its grants' remaining amounts. */
     WALLET_ENTRIES_MATCH_GRANTS,
-    /** (b) Each grant's own entries add up to its remaining amount. */
+    /** (b) Each grant's own entries' amounts add up to its remaining amount. */
     GRANT_ENTRIES_MATCH_REMAINING,
     /**
-     * (c) Each entry's balance-after is the running sum of the wallet's entries up to and including it, in entry-id
-     * order. A wallet's balance is the sum of all its grants' remaining amounts, expired or not: an expired grant keeps
-     * counting until its EXPIRY entry is written (by the sweeper or the next write), and that entry then lowers it.
-     * So the last entry's balance-after is the wallet's balance.
+     * (c) Each entry's balance-after is the running sum of the wallet's entries' available changes (amount less held
+     * change) up to and including it, in entry-id order. A wallet's balance is the sum of all its grants' available
+     * amounts (remaining less held), expired or not: an expired grant keeps counting until its EXPIRY entry is written
+     * (by the sweeper or the next write), and that entry then lowers it. So the last entry's balance-after is the
+     * wallet's balance.
      */
     BALANCE_AFTER_MATCHES_ENTRIES,
     /**
      * (d) The balance the read path answers ({@link LedgerReader#openGrants} live at {@code now}, as the service sums
-     * it) equals the live grants' remaining sum recomputed from the stored rows.
+     * it) equals the live grants' available sum recomputed from the stored rows.
      */
-    READ_BALANCE_MATCHES_LIVE_GRANTS
+    READ_BALANCE_MATCHES_LIVE_GRANTS,
+    /** (e) Each grant's own entries' held changes (HOLD +, CAPTURE and RELEASE −) add up to its held amount. */
+    GRANT_ENTRIES_MATCH_HELD,
+    /** (f) Each grant's held amount is what the open holds on it reserve: no hold is lost, none counted twice. */
+    HELD_MATCHES_OPEN_HOLDS
   }
 
   /**
@@ -59,13 +64,24 @@ public interface LedgerAudit {
     public static Violation ofGrant(String grantId, long remaining, long entriesSum) {
       return new Violation(Check.GRANT_ENTRIES_MATCH_REMAINING, grantId, remaining, entriesSum);
     }
+
+    public static Violation ofHeld(String grantId, long held, long entriesHeldSum) {
+      return new Violation(Check.GRANT_ENTRIES_MATCH_HELD, grantId, held, entriesHeldSum);
+    }
+
+    public static Violation ofOpenHolds(String grantId, long held, long openHoldsSum) {
+      return new Violation(Check.HELD_MATCHES_OPEN_HOLDS, grantId, held, openHoldsSum);
+    }
   }
 
   /**
    * What an audit recomputed for one wallet.
    *
-   * @param liveRemainingSum the remaining amounts of the grants live at the audit's time, summed from the rows
+   * @param entriesSum the entries' amounts, summed (what {@code remainingSum} must be)
+   * @param liveRemainingSum the available amounts (remaining less held) of the grants live at the audit's time, summed
+   *     from the rows
    * @param readBalance the balance the read path answers at the audit's time
+   * @param heldSum what the grants hold for open holds, live or expired
    */
   record WalletSums(
       long entryCount,
@@ -73,12 +89,25 @@ public interface LedgerAudit {
       long remainingSum,
       long lastBalanceAfter,
       long liveRemainingSum,
-      long readBalance) {
+      long readBalance,
+      long heldSum) {
 
-    public static final WalletSums EMPTY = new WalletSums(0, 0, 0, 0, 0, 0);
+    public static final WalletSums EMPTY = new WalletSums(0, 0, 0, 0, 0, 0, 0);
+
+    /** The sums of a wallet nothing is held in. */
+    public WalletSums(
+        long entryCount,
+        long entriesSum,
+        long remainingSum,
+        long lastBalanceAfter,
+        long liveRemainingSum,
+        long readBalance) {
+      this(entryCount, entriesSum, remainingSum, lastBalanceAfter, liveRemainingSum, readBalance, 0);
+    }
 
     public WalletSums withReadBalance(long balance) {
-      return new WalletSums(entryCount, entriesSum, remainingSum, lastBalanceAfter, liveRemainingSum, balance);
+      return new WalletSums(
+          entryCount, entriesSum, remainingSum, lastBalanceAfter, liveRemainingSum, balance, heldSum);
     }
   }
 
@@ -118,7 +147,7 @@ public interface LedgerAudit {
 
     /** What expired but has no EXPIRY entry yet: counted in the balance, not in the live balance. */
     public long expiredUnswept() {
-      return sums.remainingSum() - sums.liveRemainingSum();
+      return sums.remainingSum() - sums.heldSum() - sums.liveRemainingSum();
     }
 
     public List<Violation> violationsOf(Check check) {

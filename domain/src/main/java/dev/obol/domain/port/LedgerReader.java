@@ -42,4 +42,9 @@ public interface LedgerReader {
 
   /** Accounts holding a grant that expired by {@code now} with something remaining (the sweeper's work list). */
   List<AccountId> accountsWithDueExpiries(Instant now, int limit);
+
+  /** Open holds whose {@code expiresAt} is at or before {@code now} (the hold sweeper's work list), oldest first. */
+  List<DueReservation> reservationsDue(Instant now, int limit);
+
+  record DueReservation(AccountId accountId, String reservationId) {}
 }

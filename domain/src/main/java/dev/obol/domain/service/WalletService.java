@@ -290,16 +290,18 @@ public final class WalletService implements WalletUseCases {
     List<Asset> assets = asset == null ? List.of(Asset.values()) : List.of(asset);
     List<WalletView> views = new ArrayList<>();
     for (Asset each : assets) {
-      List<Grant> live =
-          reader.openGrants(accountId, each).stream()
-              .filter(g -> g.isLiveAt(now))
-              .sorted(Grant.BURN_ORDER)
-              .toList();
+      List<Grant> open = reader.openGrants(accountId, each);
+      List<Grant> live = open.stream().filter(g -> g.isLiveAt(now)).sorted(Grant.BURN_ORDER).toList();
       long balance = 0;
       for (Grant grant : live) {
-        balance = Math.addExact(balance, grant.remaining());
+        balance = Math.addExact(balance, grant.available());
       }
-      views.add(new WalletView(each, balance, 0, lowBalance.isLow(each, balance), live));
+      // Held counts on expired grants too: a hold keeps what it reserved until it is captured or released.
+      long held = 0;
+      for (Grant grant : open) {
+        held = Math.addExact(held, grant.held());
+      }
+      views.add(new WalletView(each, balance, held, lowBalance.isLow(each, balance), live));
     }
     return views;
   }

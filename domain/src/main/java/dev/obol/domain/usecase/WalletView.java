@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A wallet as GetBalance shows it: live grants only, in burn order.
  *
- * @param held always 0 until the holds issue (Reserve / CaptureReservation / ReleaseReservation) lands; kept so the
- *     contract's field already means what it will
+ * @param balance what is available: the live grants' remaining less what holds reserve
+ * @param held what open holds reserve (Reserve), live grants or expired
  */
 public record WalletView(Asset asset, long balance, long held, boolean lowBalance, List<Grant> grants) {}

@@ -12,6 +12,7 @@ import dev.obol.domain.model.Notification;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.Reservation;
 import dev.obol.domain.model.SeatCharge;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
@@ -131,12 +132,27 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
   @Override
   public List<AccountId> accountsWithDueExpiries(Instant now, int limit) {
     return committed.grants.values().stream()
-        .filter(g -> g.remaining() > 0 && g.expiresAt() != null && !g.expiresAt().isAfter(now))
+        .filter(g -> g.available() > 0 && g.expiresAt() != null && !g.expiresAt().isAfter(now))
         .map(Grant::accountId)
         .distinct()
         .sorted(Comparator.comparing(AccountId::value))
         .limit(limit)
         .toList();
+  }
+
+  @Override
+  public List<DueReservation> reservationsDue(Instant now, int limit) {
+    return committed.reservations.values().stream()
+        .filter(r -> r.status() == Reservation.Status.OPEN && r.isExpiredAt(now))
+        .sorted(Comparator.comparing(Reservation::expiresAt))
+        .limit(limit)
+        .map(r -> new DueReservation(r.accountId(), r.reservationId()))
+        .toList();
+  }
+
+  /** A hold as committed, for tests. */
+  public Optional<Reservation> reservation(AccountId accountId, String reservationId) {
+    return Optional.ofNullable(committed.reservations.get(new Key(accountId, reservationId)));
   }
 
   // ---- set-up and inspection for tests ---------------------------------------------------------------------------
@@ -195,7 +211,8 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
         List.copyOf(state.grants.values()),
         List.copyOf(state.entries),
         List.copyOf(state.debits.values()),
-        List.copyOf(state.requests.values()));
+        List.copyOf(state.requests.values()),
+        List.copyOf(state.reservations.values()));
   }
 
   public record Snapshot(
@@ -203,7 +220,8 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
       List<Grant> grants,
       List<RecordedEntry> entries,
       List<DebitRecord> debits,
-      List<RequestLogRow> requests) {}
+      List<RequestLogRow> requests,
+      List<Reservation> reservations) {}
 
   /** One row of the request log: the first answer to a request id on an account. */
   public record RequestLogRow(
@@ -229,6 +247,7 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
     final List<RecordedEntry> entries = new ArrayList<>();
     final Map<Key, DebitRecord> debits = new LinkedHashMap<>();
     final Map<Key, RequestLogRow> requests = new LinkedHashMap<>();
+    final Map<Key, Reservation> reservations = new LinkedHashMap<>();
     long lastEntryId;
     // ---- seat fees and standing
     final Map<AccountId, SeatPlan> seatPlans = new LinkedHashMap<>();
@@ -246,6 +265,7 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
       copy.entries.addAll(entries);
       copy.debits.putAll(debits);
       copy.requests.putAll(requests);
+      copy.reservations.putAll(reservations);
       copy.lastEntryId = lastEntryId;
       return copy;
     }
@@ -338,7 +358,7 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
         if (stored == null) {
           throw new IllegalStateException("grant " + changed.grantId() + " to update does not exist");
         }
-        // Like the adapter's UPDATE: only the remaining amount of a stored grant ever changes.
+        // Like the adapter's UPDATE: only the remaining and held amounts of a stored grant ever change.
         state.grants.put(
             key,
             new Grant(
@@ -348,6 +368,7 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
                 stored.source(),
                 stored.amount(),
                 changed.remaining(),
+                changed.held(),
                 stored.priority(),
                 stored.expiresAt(),
                 stored.reference(),
@@ -396,6 +417,42 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
     }
 
     @Override
+    public void saveReservation(Reservation reservation) {
+      open();
+      requireAccount("reservations");
+      if (!reservation.accountId().equals(accountId)) {
+        throw new IllegalStateException("hold of " + reservation.accountId() + " saved on " + accountId);
+      }
+      Key key = new Key(accountId, reservation.reservationId());
+      if (state.reservations.containsKey(key)) {
+        throw new IllegalStateException("duplicate key: reservation " + reservation.reservationId());
+      }
+      for (Wallet.Allocation allocation : reservation.allocations()) {
+        if (!state.grants.containsKey(new Key(accountId, allocation.grantId()))) {
+          throw new IllegalStateException("foreign key violated: hold on unknown grant " + allocation.grantId());
+        }
+      }
+      state.reservations.put(key, reservation);
+    }
+
+    @Override
+    public void closeReservation(Reservation reservation) {
+      open();
+      Key key = new Key(accountId, reservation.reservationId());
+      Reservation stored = state.reservations.get(key);
+      if (stored == null || stored.status() != Reservation.Status.OPEN) {
+        throw new IllegalStateException("reservation " + reservation.reservationId() + " to close is not open");
+      }
+      state.reservations.put(key, reservation);
+    }
+
+    @Override
+    public Optional<Reservation> findReservation(String reservationId) {
+      open();
+      return Optional.ofNullable(state.reservations.get(new Key(accountId, reservationId)));
+    }
+
+    @Override
     public Optional<DebitRecord> findDebit(String debitId) {
       open();
       return Optional.ofNullable(state.debits.get(new Key(accountId, debitId)));
@@ -409,7 +466,9 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
         LedgerEntry entry = recorded.entry();
         if (entry.accountId().equals(accountId)
             && debitId.equals(entry.operationId())
-            && (entry.kind() == EntryKind.DEBIT || entry.kind() == EntryKind.REVERSAL)) {
+            && (entry.kind() == EntryKind.DEBIT
+                || entry.kind() == EntryKind.CAPTURE
+                || entry.kind() == EntryKind.REVERSAL)) {
           net.merge(entry.grantId(), -entry.amount(), Math::addExact);
         }
       }
