@@ -21,6 +21,6 @@ public interface AccountRepository extends GenericRepository<AccountRow, String>
   /** Accounts with an open grant that has expired by {@code now} (the partial index grants_due serves it). */
   @Query(
       "SELECT DISTINCT account_id FROM grants"
-          + " WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= :now LIMIT :limit")
+          + " WHERE remaining > held AND expires_at IS NOT NULL AND expires_at <= :now LIMIT :limit")
   List<String> withDueExpiries(Instant now, int limit);
 }

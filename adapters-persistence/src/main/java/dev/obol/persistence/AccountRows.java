@@ -12,6 +12,7 @@ import dev.obol.domain.model.LedgerEntry;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RecordedEntry;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.Reservation;
 import dev.obol.domain.model.SeatCharge;
 import dev.obol.domain.model.SeatCount;
 import dev.obol.domain.model.SeatPlan;
@@ -36,7 +37,7 @@ final class AccountRows {
   static final String ACCOUNT_COLUMNS = "SELECT account_id, status, created_at FROM accounts";
 
   static final String GRANT_COLUMNS =
-      "SELECT account_id, grant_id, asset, source, amount, remaining, priority, expires_at, reference, reason,"
+      "SELECT account_id, grant_id, asset, source, amount, remaining, held, priority, expires_at, reference, reason,"
           + " created_at FROM grants";
 
   static final String DEBIT_COLUMNS =
@@ -59,6 +60,7 @@ final class AccountRows {
         GrantSource.valueOf(rows.getString("source")),
         rows.getLong("amount"),
         rows.getLong("remaining"),
+        rows.getLong("held"),
         rows.getInt("priority"),
         Jdbc.getInstant(rows, "expires_at"),
         rows.getString("reference"),
@@ -86,7 +88,8 @@ final class AccountRows {
         rows.getString("reason"),
         rows.getString("request_id"),
         rows.getString("operation_id"),
-        Jdbc.getInstant(rows, "created_at"));
+        Jdbc.getInstant(rows, "created_at"),
+        rows.getLong("held_change"));
   }
 
   /** A row of {@link #DEBIT_COLUMNS} (which leave out the account: the caller knows it). */
@@ -100,6 +103,25 @@ final class AccountRows {
         JsonCodec.readMap(rows.getString("metadata")),
         RequestId.of(rows.getString("request_id")),
         Jdbc.getInstant(rows, "created_at"));
+  }
+
+  /** A row of the session's reservation columns (which leave out the account: the caller knows it). */
+  static Reservation reservation(ResultSet rows, AccountId accountId) throws SQLException {
+    return new Reservation(
+        rows.getString("reservation_id"),
+        accountId,
+        Asset.valueOf(rows.getString("asset")),
+        rows.getString("feature"),
+        rows.getLong("amount"),
+        JsonCodec.readAllocations(rows.getString("allocations")),
+        Reservation.Status.valueOf(rows.getString("status")),
+        Jdbc.getInstant(rows, "expires_at"),
+        JsonCodec.readMap(rows.getString("metadata")),
+        rows.getString("request_id"),
+        Jdbc.getInstant(rows, "created_at"),
+        rows.getString("debit_id"),
+        rows.getLong("captured"),
+        Jdbc.getInstant(rows, "closed_at"));
   }
 
   /** The row of {@link #REQUEST_COLUMNS}, if any; the stored answer decoded as its operation's type. */
@@ -152,7 +174,8 @@ final class AccountRows {
             row.reason(),
             row.requestId(),
             row.operationId(),
-            row.createdAt());
+            row.createdAt(),
+            row.heldChange());
     return new RecordedEntry(row.entryId(), entry, row.keyId());
   }
 }

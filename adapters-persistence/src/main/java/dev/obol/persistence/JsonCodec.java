@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.obol.domain.model.Wallet;
+import java.util.List;
 import java.util.Map;
 
 /** Stored first answers (request_log.result) and debit metadata as JSON. */
@@ -32,6 +34,15 @@ final class JsonCodec {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new PersistenceException("cannot decode a stored " + type.getSimpleName(), e);
+    }
+  }
+
+  /** A hold's allocations, as {@link #write} wrote them ([{"grantId": …, "amount": …}, …], burn order kept). */
+  static List<Wallet.Allocation> readAllocations(String json) {
+    try {
+      return MAPPER.readValue(json, new TypeReference<List<Wallet.Allocation>>() {});
+    } catch (JsonProcessingException e) {
+      throw new PersistenceException("cannot decode a stored hold's allocations", e);
     }
   }
 

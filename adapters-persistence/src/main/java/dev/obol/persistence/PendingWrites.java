@@ -95,9 +95,9 @@ final class PendingWrites {
     if (!insertedGrants.isEmpty()) {
       parts.add(
           Part.values(
-              "INSERT INTO grants (account_id, grant_id, asset, source, amount, remaining, priority, expires_at,"
-                  + " reference, reason, created_at) VALUES ",
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              "INSERT INTO grants (account_id, grant_id, asset, source, amount, remaining, held, priority,"
+                  + " expires_at, reference, reason, created_at) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               insertedGrants.values(),
               (statement, i, grant) -> {
                 statement.setString(i++, accountId.value());
@@ -106,6 +106,7 @@ final class PendingWrites {
                 statement.setString(i++, grant.source().name());
                 statement.setLong(i++, grant.amount());
                 statement.setLong(i++, grant.remaining());
+                statement.setLong(i++, grant.held());
                 statement.setInt(i++, grant.priority());
                 Jdbc.setInstant(statement, i++, grant.expiresAt());
                 statement.setString(i++, grant.reference());
@@ -119,15 +120,16 @@ final class PendingWrites {
     if (!updatedGrants.isEmpty()) {
       parts.add(
           Part.values(
-              "UPDATE grants g SET remaining = u.remaining FROM (VALUES ",
-              "(?, ?::bigint)",
+              "UPDATE grants g SET remaining = u.remaining, held = u.held FROM (VALUES ",
+              "(?, ?::bigint, ?::bigint)",
               updatedGrants.values(),
               (statement, i, grant) -> {
                 statement.setString(i++, grant.grantId());
                 statement.setLong(i++, grant.remaining());
+                statement.setLong(i++, grant.held());
                 return i;
               },
-              ") AS u (grant_id, remaining) WHERE g.account_id = ? AND g.grant_id = u.grant_id",
+              ") AS u (grant_id, remaining, held) WHERE g.account_id = ? AND g.grant_id = u.grant_id",
               (statement, i) -> {
                 statement.setString(i, accountId.value());
                 return i + 1;
@@ -139,8 +141,8 @@ final class PendingWrites {
       parts.add(
           Part.values(
               "INSERT INTO ledger_entries (account_id, asset, grant_id, kind, amount, balance_after, feature, reason,"
-                  + " request_id, operation_id, created_at, key_id) VALUES ",
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  + " request_id, operation_id, created_at, key_id, held_change) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               entries,
               (statement, i, entry) -> {
                 statement.setString(i++, accountId.value());
@@ -155,6 +157,7 @@ final class PendingWrites {
                 statement.setString(i++, entry.operationId());
                 Jdbc.setInstant(statement, i++, entry.createdAt());
                 statement.setString(i++, keyId);
+                statement.setLong(i++, entry.heldChange());
                 return i;
               },
               "",

@@ -137,6 +137,25 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
     return read("accountsWithDueExpiries", () -> accountIds(tables.accounts.withDueExpiries(now, limit)));
   }
 
+  /** Found by reservations_due (expires_at) WHERE status = 'OPEN'. */
+  @Override
+  public List<DueReservation> reservationsDue(Instant now, int limit) {
+    return query(
+        "SELECT account_id, reservation_id FROM reservations WHERE status = 'OPEN' AND expires_at <= ?"
+            + " ORDER BY expires_at LIMIT ?",
+        statement -> {
+          Jdbc.setInstant(statement, 1, now);
+          statement.setInt(2, limit);
+        },
+        rows -> {
+          List<DueReservation> due = new ArrayList<>();
+          while (rows.next()) {
+            due.add(new DueReservation(AccountId.of(rows.getString(1)), rows.getString(2)));
+          }
+          return due;
+        });
+  }
+
   // ---- seat fees and standing ------------------------------------------------------------------------------------
 
   @Override
@@ -161,10 +180,10 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
         };
     String sql =
         "SELECT " + bucket + " AS bucket,"
-            + " count(DISTINCT operation_id) FILTER (WHERE kind = 'DEBIT') AS debit_count,"
-            + " -coalesce(sum(amount) FILTER (WHERE kind = 'DEBIT'), 0) AS debited,"
+            + " count(DISTINCT operation_id) FILTER (WHERE kind IN ('DEBIT', 'CAPTURE')) AS debit_count,"
+            + " -coalesce(sum(amount) FILTER (WHERE kind IN ('DEBIT', 'CAPTURE')), 0) AS debited,"
             + " coalesce(sum(amount) FILTER (WHERE kind = 'REVERSAL'), 0) AS reversed"
-            + USAGE_WINDOW + " AND kind IN ('DEBIT', 'REVERSAL') GROUP BY 1 ORDER BY 1";
+            + USAGE_WINDOW + " AND kind IN ('DEBIT', 'CAPTURE', 'REVERSAL') GROUP BY 1 ORDER BY 1";
     return query(
         sql,
         statement -> bindWindow(statement, accountId, asset, from, to),
@@ -234,9 +253,9 @@ public final class PostgresAccountStore implements AccountStore, LedgerReader, S
             + "   ORDER BY c.period DESC LIMIT 1) AS last_charge_at"
             + " FROM accounts a LEFT JOIN seat_plans p ON p.account_id = a.account_id"
             + " CROSS JOIN LATERAL (SELECT"
-            + "   coalesce(sum(g.remaining) FILTER (WHERE g.asset = 'EUR' AND (g.expires_at IS NULL OR g.expires_at > ?)), 0) AS eur,"
+            + "   coalesce(sum(g.remaining - g.held) FILTER (WHERE g.asset = 'EUR' AND (g.expires_at IS NULL OR g.expires_at > ?)), 0) AS eur,"
             + "   coalesce(bool_or(g.asset = 'EUR'), false) AS has_eur,"
-            + "   coalesce(sum(g.remaining) FILTER (WHERE g.asset = 'TOKEN' AND (g.expires_at IS NULL OR g.expires_at > ?)), 0) AS tokens,"
+            + "   coalesce(sum(g.remaining - g.held) FILTER (WHERE g.asset = 'TOKEN' AND (g.expires_at IS NULL OR g.expires_at > ?)), 0) AS tokens,"
             + "   coalesce(bool_or(g.asset = 'TOKEN'), false) AS has_tokens"
             + "   FROM grants g WHERE g.account_id = a.account_id) w"
             + " WHERE a.account_id > ? AND (CAST(? AS text) IS NULL OR a.status = ?)"

@@ -35,13 +35,13 @@ public final class PostgresLedgerAudit implements LedgerAudit {
           SELECT DISTINCT ON (account_id, asset) account_id, asset, balance_after
           FROM ledger_entries ORDER BY account_id, asset, entry_id DESC),
       grant_sums AS (
-          SELECT account_id, asset, sum(remaining) AS remaining_sum,
-                 coalesce(sum(remaining) FILTER (WHERE expires_at IS NULL OR expires_at > ?), 0) AS live_sum
+          SELECT account_id, asset, sum(remaining) AS remaining_sum, sum(held) AS held_sum,
+                 coalesce(sum(remaining - held) FILTER (WHERE expires_at IS NULL OR expires_at > ?), 0) AS live_sum
           FROM grants GROUP BY account_id, asset)
       SELECT w.account_id, w.asset,
              coalesce(es.entry_count, 0) AS entry_count, coalesce(es.entries_sum, 0) AS entries_sum,
              coalesce(gs.remaining_sum, 0) AS remaining_sum, coalesce(le.balance_after, 0) AS last_balance_after,
-             coalesce(gs.live_sum, 0) AS live_sum
+             coalesce(gs.live_sum, 0) AS live_sum, coalesce(gs.held_sum, 0) AS held_sum
       FROM wallets w
       LEFT JOIN entry_sums es ON es.account_id = w.account_id AND es.asset = w.asset
       LEFT JOIN last_entries le ON le.account_id = w.account_id AND le.asset = w.asset
@@ -63,12 +63,41 @@ public final class PostgresLedgerAudit implements LedgerAudit {
       ORDER BY g.account_id, g.asset, g.grant_id
       """;
 
-  /** (c) Entries whose balance-after is not the running sum of their wallet's entries. */
+  /** (e) Grants whose own entries' held changes do not add up to their held amount. */
+  private static final String HELD_OUT_OF_LINE_SQL =
+      """
+      SELECT g.account_id, g.asset, g.grant_id, g.held, coalesce(e.held_sum, 0) AS held_sum
+      FROM grants g
+      LEFT JOIN (SELECT account_id, grant_id, sum(held_change) AS held_sum
+                 FROM ledger_entries GROUP BY account_id, grant_id) e
+             ON e.account_id = g.account_id AND e.grant_id = g.grant_id
+      WHERE coalesce(e.held_sum, 0) <> g.held
+        AND (CAST(? AS text) IS NULL OR (g.account_id = ? AND g.asset = ?))
+      ORDER BY g.account_id, g.asset, g.grant_id
+      """;
+
+  /** (f) Grants whose held amount is not what the open holds on them reserve. */
+  private static final String OPEN_HOLDS_OUT_OF_LINE_SQL =
+      """
+      SELECT g.account_id, g.asset, g.grant_id, g.held, coalesce(h.open_sum, 0) AS open_sum
+      FROM grants g
+      LEFT JOIN (SELECT r.account_id, a."grantId" AS grant_id, sum(a.amount) AS open_sum
+                 FROM reservations r,
+                      jsonb_to_recordset(r.allocations) AS a ("grantId" text, amount bigint)
+                 WHERE r.status = 'OPEN'
+                 GROUP BY r.account_id, a."grantId") h
+             ON h.account_id = g.account_id AND h.grant_id = g.grant_id
+      WHERE coalesce(h.open_sum, 0) <> g.held
+        AND (CAST(? AS text) IS NULL OR (g.account_id = ? AND g.asset = ?))
+      ORDER BY g.account_id, g.asset, g.grant_id
+      """;
+
+  /** (c) Entries whose balance-after is not the running sum of their wallet's entries' available changes. */
   private static final String ENTRIES_OUT_OF_LINE_SQL =
       """
       SELECT account_id, asset, entry_id, balance_after, running_sum
       FROM (SELECT account_id, asset, entry_id, balance_after,
-                   sum(amount) OVER (PARTITION BY account_id, asset ORDER BY entry_id) AS running_sum
+                   sum(amount - held_change) OVER (PARTITION BY account_id, asset ORDER BY entry_id) AS running_sum
             FROM ledger_entries
             WHERE (CAST(? AS text) IS NULL OR (account_id = ? AND asset = ?))) running
       WHERE running_sum <> balance_after
@@ -109,6 +138,26 @@ public final class PostgresLedgerAudit implements LedgerAudit {
           return null;
         });
     transactions.query(
+        HELD_OUT_OF_LINE_SQL,
+        statement -> bindWallet(statement, 1, only),
+        rows -> {
+          while (rows.next()) {
+            add(rowViolations, key(rows.getString("account_id"), rows.getString("asset")),
+                Violation.ofHeld(rows.getString("grant_id"), rows.getLong("held"), rows.getLong("held_sum")));
+          }
+          return null;
+        });
+    transactions.query(
+        OPEN_HOLDS_OUT_OF_LINE_SQL,
+        statement -> bindWallet(statement, 1, only),
+        rows -> {
+          while (rows.next()) {
+            add(rowViolations, key(rows.getString("account_id"), rows.getString("asset")),
+                Violation.ofOpenHolds(rows.getString("grant_id"), rows.getLong("held"), rows.getLong("open_sum")));
+          }
+          return null;
+        });
+    transactions.query(
         ENTRIES_OUT_OF_LINE_SQL,
         statement -> bindWallet(statement, 1, only),
         rows -> {
@@ -136,7 +185,8 @@ public final class PostgresLedgerAudit implements LedgerAudit {
                         rows.getLong("remaining_sum"),
                         rows.getLong("last_balance_after"),
                         rows.getLong("live_sum"),
-                        0));
+                        0,
+                        rows.getLong("held_sum")));
               }
               return byWallet;
             });

@@ -9,6 +9,7 @@ import dev.obol.domain.model.Grant;
 import dev.obol.domain.model.Notification;
 import dev.obol.domain.model.Operation;
 import dev.obol.domain.model.RequestId;
+import dev.obol.domain.model.Reservation;
 import dev.obol.domain.model.SeatCharge;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
@@ -312,7 +313,7 @@ final class PostgresSession implements AccountSession {
     try (PreparedStatement statement =
         prepare(
             "SELECT grant_id, -sum(amount) FROM ledger_entries"
-                + " WHERE account_id = ? AND operation_id = ? AND kind IN ('DEBIT', 'REVERSAL')"
+                + " WHERE account_id = ? AND operation_id = ? AND kind IN ('DEBIT', 'CAPTURE', 'REVERSAL')"
                 + " GROUP BY grant_id HAVING -sum(amount) > 0 ORDER BY grant_id")) {
       statement.setString(1, accountId.value());
       statement.setString(2, debitId);
@@ -387,6 +388,71 @@ final class PostgresSession implements AccountSession {
       statement.executeUpdate();
     } catch (SQLException e) {
       throw failed("publish", e);
+    }
+  }
+
+  // ---- holds ---------------------------------------------------------------------------------------------------
+
+  private static final String RESERVATION_COLUMNS =
+      "SELECT reservation_id, asset, feature, amount, allocations::text, status, expires_at, metadata::text,"
+          + " request_id, created_at, debit_id, captured, closed_at FROM reservations";
+
+  @Override
+  public void saveReservation(Reservation reservation) {
+    try (PreparedStatement statement =
+        prepare(
+            "INSERT INTO reservations (account_id, reservation_id, asset, feature, amount, allocations, status,"
+                + " expires_at, metadata, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?)")) {
+      int i = 1;
+      statement.setString(i++, accountId.value());
+      statement.setString(i++, reservation.reservationId());
+      statement.setString(i++, reservation.asset().name());
+      statement.setString(i++, reservation.feature());
+      statement.setLong(i++, reservation.amount());
+      statement.setString(i++, JsonCodec.write(reservation.allocations()));
+      statement.setString(i++, reservation.status().name());
+      Jdbc.setInstant(statement, i++, reservation.expiresAt());
+      statement.setString(i++, JsonCodec.write(reservation.metadata()));
+      statement.setString(i++, reservation.requestId());
+      Jdbc.setInstant(statement, i, reservation.createdAt());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("saveReservation", e);
+    }
+  }
+
+  @Override
+  public void closeReservation(Reservation reservation) {
+    try (PreparedStatement statement =
+        prepare(
+            "UPDATE reservations SET status = ?, debit_id = ?, captured = ?, closed_at = ?"
+                + " WHERE account_id = ? AND reservation_id = ? AND status = 'OPEN'")) {
+      statement.setString(1, reservation.status().name());
+      statement.setString(2, reservation.debitId());
+      statement.setLong(3, reservation.captured());
+      Jdbc.setInstant(statement, 4, reservation.closedAt());
+      statement.setString(5, accountId.value());
+      statement.setString(6, reservation.reservationId());
+      if (statement.executeUpdate() != 1) {
+        // Under the account's lock an open hold cannot have been closed by anyone else: this is a bug, not a race.
+        throw new PersistenceException("reservation " + reservation.reservationId() + " to close is not open", null);
+      }
+    } catch (SQLException e) {
+      throw failed("closeReservation", e);
+    }
+  }
+
+  @Override
+  public Optional<Reservation> findReservation(String reservationId) {
+    try (PreparedStatement statement =
+        prepare(RESERVATION_COLUMNS + " WHERE account_id = ? AND reservation_id = ?")) {
+      statement.setString(1, accountId.value());
+      statement.setString(2, reservationId);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(AccountRows.reservation(rows, accountId)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failed("findReservation", e);
     }
   }
 

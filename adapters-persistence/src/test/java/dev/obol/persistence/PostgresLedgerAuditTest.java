@@ -20,7 +20,10 @@ import dev.obol.domain.port.LedgerAudit.Check;
 import dev.obol.domain.port.LedgerAudit.InvariantReport;
 import dev.obol.domain.port.LedgerAudit.Violation;
 import dev.obol.domain.port.LedgerReader;
+import dev.obol.domain.port.Activity;
+import dev.obol.domain.service.HoldService;
 import dev.obol.domain.service.WalletService;
+import dev.obol.domain.usecase.ReserveCommand;
 import dev.obol.domain.testing.MutableClock;
 import dev.obol.persistence.testing.PersistenceContext;
 import dev.obol.persistence.testing.TestDatabase;
@@ -110,6 +113,27 @@ class PostgresLedgerAuditTest {
   }
 
   @Test
+  void aHeldPartChangedBehindTheHoldsBackBreaksItsEntriesAndItsOpenHolds() {
+    HoldService holds =
+        new HoldService(
+            store, store, FeatureCatalog.defaults(), LowBalancePolicy.defaults(), new TimeOrderedIds(), clock,
+            Activity.NONE);
+    holds.reserve(
+        new ReserveCommand(account, Pricing.of(null, 0, Asset.TOKEN, 40), 0, RequestId.of("h1"), Map.of()));
+    assertThat(audit.check(account, Asset.TOKEN, clock.instant()).violations()).isEmpty();
+    assertThat(audit.check(account, Asset.TOKEN, clock.instant()).sums().heldSum()).isEqualTo(40);
+
+    corrupt("UPDATE grants SET held = held + 5 WHERE account_id = '%s' AND grant_id = '%s'"
+        .formatted(account, purchase));
+
+    InvariantReport report = onlyBrokenWallet();
+    assertThat(report.violations())
+        .containsExactlyInAnyOrder(
+            new Violation(Check.GRANT_ENTRIES_MATCH_HELD, purchase, 45, 40),
+            new Violation(Check.HELD_MATCHES_OPEN_HOLDS, purchase, 45, 40));
+  }
+
+  @Test
   void anEntryWithAWrongBalanceAfterIsNamed() {
     long firstGrant = entryId("GRANT", promo);
     corruptLedger("UPDATE ledger_entries SET balance_after = balance_after + 1 WHERE account_id = '%s' AND entry_id = %d"
@@ -155,6 +179,11 @@ class PostgresLedgerAuditTest {
           @Override
           public List<AccountId> accountsWithDueExpiries(Instant now, int limit) {
             return store.accountsWithDueExpiries(now, limit);
+          }
+
+          @Override
+          public List<DueReservation> reservationsDue(Instant now, int limit) {
+            return store.reservationsDue(now, limit);
           }
         };
 

@@ -37,8 +37,12 @@ public final class UsageService implements UsageUseCases {
             .map(b -> row(query, b))
             .sorted(Comparator.comparing(UsageSummary.Row::key))
             .toList();
+    long held = 0;
+    for (var grant : ledger.openGrants(query.accountId(), query.asset())) {
+      held = Math.addExact(held, grant.held());
+    }
     return new UsageSummary(
-        rows, totals(usage.usageTotals(query.accountId(), query.asset(), query.from(), query.to())));
+        rows, totals(usage.usageTotals(query.accountId(), query.asset(), query.from(), query.to()), held));
   }
 
   private static UsageSummary.Row row(UsageQuery query, UsageBucket bucket) {
@@ -49,9 +53,11 @@ public final class UsageService implements UsageUseCases {
 
   /**
    * Folds the per-kind sums into totals, each positive: grants and adjustments by source; debits, expiries, clawbacks
-   * and seat fees (negative entries) negated. Holds do not exist yet, so held is 0.
+   * and seat fees (negative entries) negated. A capture is a debit; a hold or a release changes what is held, not
+   * what was spent, so the window's totals leave them out and {@code heldNow} (what open holds reserve at the time of
+   * the query) is reported as it is.
    */
-  static UsageSummary.Totals totals(List<KindTotal> sums) {
+  static UsageSummary.Totals totals(List<KindTotal> sums, long heldNow) {
     Map<GrantSource, Long> granted = new EnumMap<>(GrantSource.class);
     long debited = 0;
     long reversed = 0;
@@ -66,14 +72,14 @@ public final class UsageService implements UsageUseCases {
             granted.merge(sum.source(), amount, Math::addExact);
           }
         }
-        case DEBIT -> debited = Math.subtractExact(debited, amount);
+        case DEBIT, CAPTURE -> debited = Math.subtractExact(debited, amount);
         case REVERSAL -> reversed = Math.addExact(reversed, amount);
         case EXPIRY -> expired = Math.subtractExact(expired, amount);
         case CLAWBACK -> clawedBack = Math.subtractExact(clawedBack, amount);
         case FEE -> fees = Math.subtractExact(fees, amount);
-        case HOLD, CAPTURE, RELEASE -> {} // written by nothing yet
+        case HOLD, RELEASE -> {} // amount 0: they move credit between available and held
       }
     }
-    return new UsageSummary.Totals(granted, debited, reversed, expired, clawedBack, 0, fees);
+    return new UsageSummary.Totals(granted, debited, reversed, expired, clawedBack, heldNow, fees);
   }
 }
