@@ -35,6 +35,9 @@ public final class RpcScopes {
     require(WalletServiceGrpc.getGetUsageSummaryMethod(), Scope.WALLET_READ);
     require(WalletServiceGrpc.getCheckAndDebitMethod(), Scope.WALLET_DEBIT);
     require(WalletServiceGrpc.getReverseDebitMethod(), Scope.WALLET_DEBIT);
+    require(WalletServiceGrpc.getReserveMethod(), Scope.WALLET_DEBIT);
+    require(WalletServiceGrpc.getCaptureReservationMethod(), Scope.WALLET_DEBIT);
+    require(WalletServiceGrpc.getReleaseReservationMethod(), Scope.WALLET_DEBIT);
     require(WalletServiceGrpc.getGrantMethod(), Scope.WALLET_GRANT);
     require(AccountServiceGrpc.getGetStandingMethod(), Scope.ACCOUNT_READ);
     require(AccountServiceGrpc.getListCatalogMethod(), Scope.ACCOUNT_READ);

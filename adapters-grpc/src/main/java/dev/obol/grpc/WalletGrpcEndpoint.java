@@ -1,8 +1,11 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.usecase.HoldUseCases;
 import dev.obol.domain.usecase.UsageUseCases;
 import dev.obol.domain.usecase.WalletUseCases;
+import dev.obol.proto.v1.CaptureReservationRequest;
+import dev.obol.proto.v1.CaptureReservationResponse;
 import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.CheckRequest;
@@ -17,6 +20,10 @@ import dev.obol.proto.v1.ListFeaturesRequest;
 import dev.obol.proto.v1.ListFeaturesResponse;
 import dev.obol.proto.v1.ListLedgerEntriesRequest;
 import dev.obol.proto.v1.ListLedgerEntriesResponse;
+import dev.obol.proto.v1.ReleaseReservationRequest;
+import dev.obol.proto.v1.ReleaseReservationResponse;
+import dev.obol.proto.v1.ReserveRequest;
+import dev.obol.proto.v1.ReserveResponse;
 import dev.obol.proto.v1.ReverseDebitRequest;
 import dev.obol.proto.v1.ReverseDebitResponse;
 import dev.obol.proto.v1.WalletServiceGrpc;
@@ -27,15 +34,55 @@ public final class WalletGrpcEndpoint extends WalletServiceGrpc.WalletServiceImp
 
   private final WalletUseCases wallets;
   private final UsageUseCases usage;
+  private final HoldUseCases holds;
 
-  /** Without usage reports: GetUsageSummary answers UNIMPLEMENTED (tests of the other RPCs). */
+  /** Without usage reports and holds: those RPCs answer UNIMPLEMENTED (tests of the other RPCs). */
   public WalletGrpcEndpoint(WalletUseCases wallets) {
-    this(wallets, null);
+    this(wallets, null, null);
   }
 
-  public WalletGrpcEndpoint(WalletUseCases wallets, UsageUseCases usage) {
+  public WalletGrpcEndpoint(WalletUseCases wallets, UsageUseCases usage, HoldUseCases holds) {
     this.wallets = wallets;
     this.usage = usage;
+    this.holds = holds;
+  }
+
+  @Override
+  public void reserve(ReserveRequest request, StreamObserver<ReserveResponse> responses) {
+    if (holds == null) {
+      super.reserve(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> HoldProtoMapper.reserveResponse(holds.reserve(HoldProtoMapper.reserveCommand(request))));
+  }
+
+  @Override
+  public void captureReservation(
+      CaptureReservationRequest request, StreamObserver<CaptureReservationResponse> responses) {
+    if (holds == null) {
+      super.captureReservation(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> HoldProtoMapper.captureResponse(holds.capture(HoldProtoMapper.captureCommand(request))));
+  }
+
+  @Override
+  public void releaseReservation(
+      ReleaseReservationRequest request, StreamObserver<ReleaseReservationResponse> responses) {
+    if (holds == null) {
+      super.releaseReservation(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> HoldProtoMapper.releaseResponse(holds.release(HoldProtoMapper.releaseCommand(request))));
   }
 
   @Override

@@ -208,6 +208,7 @@ public final class WalletProtoMapper {
             .setSource(source(grant.source()))
             .setAmount(grant.amount())
             .setRemaining(grant.remaining())
+            .setHeld(grant.held())
             .setPriority(grant.priority());
     if (grant.expiresAt() != null) {
       info.setExpiresAt(timestamp(grant.expiresAt()));
@@ -231,6 +232,7 @@ public final class WalletProtoMapper {
               .setKind(kind(entry.kind()))
               .setAmount(entry.amount())
               .setBalanceAfter(entry.balanceAfter())
+              .setHeldChange(entry.heldChange())
               .setCreatedAt(timestamp(entry.createdAt()));
       if (entry.feature() != null) {
         proto.setFeature(entry.feature());

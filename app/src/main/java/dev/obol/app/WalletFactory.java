@@ -10,6 +10,7 @@ import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.service.ExpirySweeper;
+import dev.obol.domain.service.HoldService;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.WalletService;
 import dev.obol.grpc.AccountGrpcEndpoint;
@@ -120,9 +121,20 @@ public class WalletFactory {
   }
 
   @Singleton
+  HoldService holdService(
+      PostgresAccountStore store,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock,
+      Activity activity) {
+    return new HoldService(store, store, catalog, lowBalance, ids, clock, activity);
+  }
+
+  @Singleton
   @Named("wallet")
-  BindableService walletEndpoint(WalletUseCases wallets, UsageUseCases usage) {
-    return new WalletGrpcEndpoint(wallets, usage);
+  BindableService walletEndpoint(WalletUseCases wallets, UsageUseCases usage, HoldService holds) {
+    return new WalletGrpcEndpoint(wallets, usage, holds);
   }
 
   @Singleton
