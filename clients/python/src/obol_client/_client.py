@@ -118,6 +118,15 @@ class Obol:
     def get_usage_summary(self, request=None, /, **fields):
         return self._call(self._wallet.GetUsageSummary, _wallet.GetUsageSummaryRequest, request, fields)
 
+    def reserve(self, request=None, /, **fields):
+        return self._call(self._wallet.Reserve, _wallet.ReserveRequest, request, fields)
+
+    def capture_reservation(self, request=None, /, **fields):
+        return self._call(self._wallet.CaptureReservation, _wallet.CaptureReservationRequest, request, fields)
+
+    def release_reservation(self, request=None, /, **fields):
+        return self._call(self._wallet.ReleaseReservation, _wallet.ReleaseReservationRequest, request, fields)
+
     # ---- AccountService ----------------------------------------------------------------------------------------
 
     def list_catalog(self, request=None, /, **fields):

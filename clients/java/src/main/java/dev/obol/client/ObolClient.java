@@ -10,6 +10,12 @@ import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.ListAccountsResponse;
 import dev.obol.proto.v1.ListAccountsRequest;
 import dev.obol.proto.v1.GetUsageSummaryResponse;
+import dev.obol.proto.v1.ReserveRequest;
+import dev.obol.proto.v1.ReserveResponse;
+import dev.obol.proto.v1.CaptureReservationRequest;
+import dev.obol.proto.v1.CaptureReservationResponse;
+import dev.obol.proto.v1.ReleaseReservationRequest;
+import dev.obol.proto.v1.ReleaseReservationResponse;
 import dev.obol.proto.v1.GetUsageSummaryRequest;
 import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.CheckRequest;
@@ -181,6 +187,19 @@ public final class ObolClient implements AutoCloseable {
   /** Usage of one wallet in a time window, grouped by feature, day or month, with its totals. */
   public GetUsageSummaryResponse getUsageSummary(GetUsageSummaryRequest request) {
     return call(wallet, WalletServiceBlockingStub::getUsageSummary, request);
+  }
+
+  /** Holds credit for work whose cost is known only afterwards; capture or release it by its reservation id. */
+  public ReserveResponse reserve(ReserveRequest request) {
+    return call(wallet, WalletServiceBlockingStub::reserve, request);
+  }
+
+  public CaptureReservationResponse captureReservation(CaptureReservationRequest request) {
+    return call(wallet, WalletServiceBlockingStub::captureReservation, request);
+  }
+
+  public ReleaseReservationResponse releaseReservation(ReleaseReservationRequest request) {
+    return call(wallet, WalletServiceBlockingStub::releaseReservation, request);
   }
 
   // ---- AccountService --------------------------------------------------------------------------------------------
