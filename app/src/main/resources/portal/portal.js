@@ -162,11 +162,16 @@
     var item = node('li', 'entry');
     item.setAttribute('data-kind', entry.kind || '');
     var what = node('span', 'what');
-    var label = entry.kind === 'ENTRY_KIND_DEBIT' && entry.feature
+    // A capture is the debit of work that held credit first: shown as the feature, like a debit.
+    var spent = entry.kind === 'ENTRY_KIND_DEBIT' || entry.kind === 'ENTRY_KIND_CAPTURE';
+    var label = spent && entry.feature
       ? featureName(entry.feature)
       : (KIND_NAMES[entry.kind] || 'Entry') + (entry.feature ? ' \u00b7 ' + featureName(entry.feature) : '');
-    var amount = node('span', 'amount', amountText(entry.asset, entry.amount, true));
-    if (!parts(entry.amount).negative) { amount.className += ' credit'; }
+    // A hold or a release moves credit between available and held (amount 0): show what it held or gave back.
+    var moved = entry.kind === 'ENTRY_KIND_HOLD' || entry.kind === 'ENTRY_KIND_RELEASE';
+    var shown = moved ? String(entry.heldChange || '0').replace(/^-/, '') : entry.amount;
+    var amount = node('span', 'amount', amountText(entry.asset, shown, !moved));
+    if (!moved && !parts(entry.amount).negative) { amount.className += ' credit'; }
     what.appendChild(node('span', 'label', label));
     what.appendChild(document.createTextNode(' '));
     what.appendChild(amount);
