@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The grants of one account's asset, loaded inside the account's transaction, and the changes made to them.
@@ -206,6 +207,11 @@ public final class Wallet {
       apply(grant, -take, 0, kind, context);
     }
     return take;
+  }
+
+  /** The grant if this wallet loaded it (a grant with nothing remaining is loaded only when asked for). */
+  public Optional<Grant> loaded(String grantId) {
+    return Optional.ofNullable(grants.get(grantId));
   }
 
   public Grant grant(String grantId) {

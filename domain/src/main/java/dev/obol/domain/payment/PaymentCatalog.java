@@ -1,10 +1,12 @@
 package dev.obol.domain.payment;
 
 import dev.obol.domain.error.InvalidArgumentException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What can be bought: token packs, subscription plans and money top-ups (all prices in cents). */
 public final class PaymentCatalog {
@@ -17,8 +19,22 @@ public final class PaymentCatalog {
   private final Map<String, Plan> plans = new LinkedHashMap<>();
   private final long topUpMinCents;
   private final long topUpMaxCents;
+  private final List<BonusRule> bonuses;
 
   public PaymentCatalog(List<Pack> packs, List<Plan> plans, long topUpMinCents, long topUpMaxCents) {
+    this(packs, plans, topUpMinCents, topUpMaxCents, List.of());
+  }
+
+  /** @param bonuses the bonus rules; where several apply to a purchase, the one with the highest minimum wins */
+  public PaymentCatalog(
+      List<Pack> packs, List<Plan> plans, long topUpMinCents, long topUpMaxCents, List<BonusRule> bonuses) {
+    Set<String> names = new HashSet<>();
+    for (BonusRule rule : bonuses) {
+      if (!names.add(rule.name())) {
+        throw new IllegalArgumentException("bonus '" + rule.name() + "' listed twice");
+      }
+    }
+    this.bonuses = List.copyOf(bonuses);
     if (topUpMinCents <= 0 || topUpMaxCents < topUpMinCents) {
       throw new IllegalArgumentException(
           "top-up bounds must satisfy 0 < min <= max, got " + topUpMinCents + ".." + topUpMaxCents);
@@ -85,6 +101,24 @@ public final class PaymentCatalog {
 
   public List<Plan> plans() {
     return List.copyOf(plans.values());
+  }
+
+  public List<BonusRule> bonuses() {
+    return bonuses;
+  }
+
+  /**
+   * The bonus rule a purchase earns: of those that apply, the one with the highest minimum (tiers: 10% from 50 EUR,
+   * 20% from 100 EUR give a 100 EUR top-up 20%, not 30%); ties go to the rule listed first.
+   */
+  public Optional<BonusRule> bonusFor(PaymentKind kind, long paidCents) {
+    BonusRule best = null;
+    for (BonusRule rule : bonuses) {
+      if (rule.appliesTo(kind, paidCents) && (best == null || rule.minPaidCents() > best.minPaidCents())) {
+        best = rule;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   public long topUpMinCents() {

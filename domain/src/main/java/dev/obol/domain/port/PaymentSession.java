@@ -1,6 +1,7 @@
 package dev.obol.domain.port;
 
 import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.PaymentBonus;
 import dev.obol.domain.payment.QuotaPeriod;
 import dev.obol.domain.payment.Subscription;
 import java.util.Optional;
@@ -20,6 +21,15 @@ public interface PaymentSession {
 
   /** Stores the reversal totals (reversed, clawed back, shortfall); nothing else of a payment ever changes. */
   void updateReversal(Payment payment);
+
+  /** The bonus grant a payment brought, if a bonus rule applied. */
+  Optional<PaymentBonus> findBonus(String providerId);
+
+  /** @throws RuntimeException when the payment has a bonus already, or no payment row exists for it */
+  void insertBonus(PaymentBonus bonus);
+
+  /** Stores the bonus's reversal totals; nothing else of it ever changes. */
+  void updateBonusReversal(PaymentBonus bonus);
 
   Optional<Subscription> findSubscription(String subscriptionId);
 

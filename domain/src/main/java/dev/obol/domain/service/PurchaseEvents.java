@@ -1,8 +1,12 @@
 package dev.obol.domain.service;
 
+import dev.obol.domain.model.GrantSource;
+import dev.obol.domain.payment.BonusRule;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.EventOutcome.Code;
 import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.PaymentBonus;
+import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.payment.PaymentEvent.PurchaseFailed;
 import dev.obol.domain.payment.PaymentEvent.PurchasePaid;
 import dev.obol.domain.payment.PaymentEvent.PurchasePending;
@@ -10,6 +14,7 @@ import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.usecase.GrantCommand;
 import dev.obol.domain.usecase.GrantReceipt;
 import dev.obol.domain.port.PaymentSession;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -19,9 +24,17 @@ import java.util.Optional;
 public final class PurchaseEvents {
 
   private final GrantWriter grants;
+  private final PaymentCatalog catalog;
 
+  /** Without bonus rules. */
   public PurchaseEvents(GrantWriter grants) {
+    this(grants, PaymentCatalog.defaults());
+  }
+
+  /** @param catalog its bonus rules add a bonus grant to the purchases they apply to */
+  public PurchaseEvents(GrantWriter grants, PaymentCatalog catalog) {
     this.grants = grants;
+    this.catalog = catalog;
   }
 
   /**
@@ -62,8 +75,44 @@ public final class PurchaseEvents {
             paid.paidCents(),
             paid.currency(),
             context.now()));
+    String bonus = bonus(session, paid, context);
     return EventOutcome.of(
-        Code.GRANTED, "granted " + paid.grantAmount() + " " + kind.asset() + " as " + receipt.grantId());
+        Code.GRANTED, "granted " + paid.grantAmount() + " " + kind.asset() + " as " + receipt.grantId() + bonus);
+  }
+
+  /**
+   * The bonus grant of the rule the purchase earns, in the same transaction as the purchase's own grant (so it is
+   * granted exactly once with it), recorded against the payment so a refund takes it back in proportion.
+   *
+   * @return what the outcome's detail says of it ("" when no rule applies)
+   */
+  private String bonus(PaymentSession session, PurchasePaid paid, EventContext context) {
+    Optional<BonusRule> rule = catalog.bonusFor(paid.kind(), paid.paidCents());
+    if (rule.isEmpty()) {
+      return "";
+    }
+    long amount = rule.get().amountFor(paid.grantAmount());
+    if (amount <= 0) {
+      return "";
+    }
+    Instant expiresAt = rule.get().validFor() == null ? null : context.now().plus(rule.get().validFor());
+    GrantReceipt receipt =
+        grants.write(
+            session.wallet(),
+            GrantCommand.of(
+                    paid.accountId(),
+                    paid.kind().asset(),
+                    amount,
+                    GrantSource.PROMO,
+                    "bonus:" + rule.get().name(),
+                    context.requestId())
+                .withReference(paid.sessionId())
+                .withExpiry(expiresAt),
+            context.now());
+    session.insertBonus(
+        new PaymentBonus(
+            paid.accountId(), paid.sessionId(), receipt.grantId(), rule.get().name(), amount, Payment.Reversal.NONE));
+    return ", bonus " + amount + " (" + rule.get().name() + ") as " + receipt.grantId();
   }
 
   /** Writes nothing: a pending payment is granted by its later success event. */

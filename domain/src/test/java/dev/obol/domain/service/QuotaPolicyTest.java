@@ -271,6 +271,21 @@ class QuotaPolicyTest {
     }
 
     @Override
+    public Optional<dev.obol.domain.payment.PaymentBonus> findBonus(String providerId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void insertBonus(dev.obol.domain.payment.PaymentBonus bonus) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void updateBonusReversal(dev.obol.domain.payment.PaymentBonus bonus) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Optional<Subscription> findSubscription(String subscriptionId) {
       throw new UnsupportedOperationException();
     }

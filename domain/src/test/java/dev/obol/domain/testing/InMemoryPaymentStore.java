@@ -4,6 +4,7 @@ import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.EntryKind;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.PaymentBonus;
 import dev.obol.domain.payment.QuotaPeriod;
 import dev.obol.domain.payment.ReceivedEvent;
 import dev.obol.domain.payment.RecordedEvent;
@@ -153,6 +154,7 @@ public final class InMemoryPaymentStore implements PaymentStore {
     final Map<String, Payment> payments = new LinkedHashMap<>();
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     final Map<String, QuotaPeriod> periods = new LinkedHashMap<>();
+    final Map<String, PaymentBonus> bonuses = new LinkedHashMap<>();
 
     State copy() {
       State copy = new State();
@@ -160,6 +162,7 @@ public final class InMemoryPaymentStore implements PaymentStore {
       copy.payments.putAll(payments);
       copy.subscriptions.putAll(subscriptions);
       copy.periods.putAll(periods);
+      copy.bonuses.putAll(bonuses);
       return copy;
     }
   }
@@ -206,6 +209,27 @@ public final class InMemoryPaymentStore implements PaymentStore {
     @Override
     public void updateReversal(Payment payment) {
       state.payments.put(key(accountId, payment.providerId()), payment);
+    }
+
+    @Override
+    public Optional<PaymentBonus> findBonus(String providerId) {
+      return Optional.ofNullable(state.bonuses.get(key(accountId, providerId)));
+    }
+
+    @Override
+    public void insertBonus(PaymentBonus bonus) {
+      String key = key(accountId, bonus.providerId());
+      if (!state.payments.containsKey(key)) {
+        throw new IllegalStateException("foreign key violated: bonus of unknown payment " + bonus.providerId());
+      }
+      if (state.bonuses.putIfAbsent(key, bonus) != null) {
+        throw new IllegalStateException("duplicate key: bonus of payment " + bonus.providerId());
+      }
+    }
+
+    @Override
+    public void updateBonusReversal(PaymentBonus bonus) {
+      state.bonuses.put(key(accountId, bonus.providerId()), bonus);
     }
 
     @Override
