@@ -11,6 +11,8 @@ import dev.obol.domain.usecase.CatalogView;
 import dev.obol.proto.v1.Asset;
 import dev.obol.proto.v1.CreateCheckoutSessionRequest;
 import dev.obol.proto.v1.CreateCheckoutSessionResponse;
+import dev.obol.domain.payment.BonusRule;
+import dev.obol.domain.payment.PaymentKind;
 import dev.obol.proto.v1.ListCatalogResponse;
 
 /** The catalog and checkout messages to domain values and back. */
@@ -70,6 +72,20 @@ public final class PaymentProtoMapper {
               .setRolloverCap(plan.rolloverCap()));
     }
     catalog.features().forEach(feature -> response.addFeatures(WalletProtoMapper.featurePrice(feature)));
+    for (BonusRule rule : catalog.bonuses()) {
+      response.addBonuses(
+          dev.obol.proto.v1.BonusRule.newBuilder()
+              .setBonus(rule.name())
+              .setAppliesTo(
+                  rule.appliesTo() == PaymentKind.TOP_UP
+                      ? dev.obol.proto.v1.PaymentKind.PAYMENT_KIND_TOP_UP
+                      : dev.obol.proto.v1.PaymentKind.PAYMENT_KIND_TOKEN_PACK)
+              .setAsset(rule.appliesTo() == PaymentKind.TOP_UP ? Asset.ASSET_EUR : Asset.ASSET_TOKEN)
+              .setMinAmount(rule.minPaidCents())
+              .setPercent(rule.percent())
+              .setFixedAmount(rule.fixedAmount())
+              .setValidForSeconds(rule.validFor() == null ? 0 : rule.validFor().toSeconds()));
+    }
     return response.build();
   }
 }

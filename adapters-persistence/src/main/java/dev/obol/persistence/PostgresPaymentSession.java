@@ -2,11 +2,15 @@ package dev.obol.persistence;
 
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.payment.Payment;
+import dev.obol.domain.payment.PaymentBonus;
 import dev.obol.domain.payment.QuotaPeriod;
 import dev.obol.domain.payment.Subscription;
 import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.PaymentSession;
 import io.micronaut.data.exceptions.DataAccessException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -64,6 +68,67 @@ final class PostgresPaymentSession implements PaymentSession {
             reversal.reversedCents(),
             reversal.clawedBack(),
             reversal.shortfall());
+  }
+
+  @Override
+  public Optional<PaymentBonus> findBonus(String providerId) {
+    try (PreparedStatement statement =
+        wallet.prepare(
+            "SELECT grant_id, rule, amount, reversed_amount, clawed_back, shortfall FROM payment_bonuses"
+                + " WHERE account_id = ? AND provider_id = ?")) {
+      statement.setString(1, accountId.value());
+      statement.setString(2, providerId);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new PaymentBonus(
+                accountId,
+                providerId,
+                rows.getString("grant_id"),
+                rows.getString("rule"),
+                rows.getLong("amount"),
+                new Payment.Reversal(
+                    rows.getLong("reversed_amount"), rows.getLong("clawed_back"), rows.getLong("shortfall"))));
+      }
+    } catch (SQLException e) {
+      throw new PersistenceException("findBonus on account " + accountId + " failed", e);
+    }
+  }
+
+  @Override
+  public void insertBonus(PaymentBonus bonus) {
+    try (PreparedStatement statement =
+        wallet.prepare(
+            "INSERT INTO payment_bonuses (account_id, provider_id, grant_id, rule, amount) VALUES (?, ?, ?, ?, ?)")) {
+      statement.setString(1, accountId.value());
+      statement.setString(2, bonus.providerId());
+      statement.setString(3, bonus.grantId());
+      statement.setString(4, bonus.rule());
+      statement.setLong(5, bonus.amount());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new PersistenceException("insertBonus on account " + accountId + " failed", e);
+    }
+  }
+
+  @Override
+  public void updateBonusReversal(PaymentBonus bonus) {
+    try (PreparedStatement statement =
+        wallet.prepare(
+            "UPDATE payment_bonuses SET reversed_amount = ?, clawed_back = ?, shortfall = ?"
+                + " WHERE account_id = ? AND provider_id = ?")) {
+      Payment.Reversal reversal = bonus.reversal();
+      statement.setLong(1, reversal.reversedCents());
+      statement.setLong(2, reversal.clawedBack());
+      statement.setLong(3, reversal.shortfall());
+      statement.setString(4, accountId.value());
+      statement.setString(5, bonus.providerId());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new PersistenceException("updateBonusReversal on account " + accountId + " failed", e);
+    }
   }
 
   @Override

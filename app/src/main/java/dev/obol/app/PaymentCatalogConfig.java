@@ -1,6 +1,9 @@
 package dev.obol.app;
 
 import dev.obol.domain.payment.BillingInterval;
+import dev.obol.domain.payment.BonusRule;
+import dev.obol.domain.payment.PaymentKind;
+import java.time.Duration;
 import dev.obol.domain.payment.Pack;
 import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.payment.Plan;
@@ -21,7 +24,54 @@ final class PaymentCatalogConfig {
   private PaymentCatalogConfig() {}
 
   static PaymentCatalog parse(String packs, String plans, long topUpMinCents, long topUpMaxCents) {
-    return new PaymentCatalog(packs(packs), plans(plans), topUpMinCents, topUpMaxCents);
+    return parse(packs, plans, topUpMinCents, topUpMaxCents, "");
+  }
+
+  static PaymentCatalog parse(String packs, String plans, long topUpMinCents, long topUpMaxCents, String bonuses) {
+    return new PaymentCatalog(packs(packs), plans(plans), topUpMinCents, topUpMaxCents, bonuses(bonuses));
+  }
+
+  /**
+   * Bonus rules: {@code name=top_up|token_pack/min_price_cents/percent%|fixed_amount[/valid_days]}, comma-separated;
+   * e.g. {@code topup-50=top_up/5000/10%/365} (10% more on top-ups from 50 EUR, valid a year) or
+   * {@code big-pack=token_pack/6999/100} (100 tokens more on packs from 69.99 EUR, never expiring).
+   */
+  static List<BonusRule> bonuses(String text) {
+    List<BonusRule> rules = new ArrayList<>();
+    for (String[] entry : entries("obol.payments.bonuses", text)) {
+      String[] fields = entry[1].split("/");
+      if (fields.length < 3 || fields.length > 4) {
+        throw new IllegalArgumentException(
+            "obol.payments.bonuses: expected name=top_up|token_pack/min_price/percent%|amount[/valid_days] for "
+                + entry[0]);
+      }
+      PaymentKind kind =
+          switch (fields[0].trim()) {
+            case "top_up" -> PaymentKind.TOP_UP;
+            case "token_pack" -> PaymentKind.TOKEN_PACK;
+            default ->
+                throw new IllegalArgumentException(
+                    "obol.payments.bonuses: applies to top_up or token_pack, not '" + fields[0].trim() + "', for "
+                        + entry[0]);
+          };
+      String value = fields[2].trim();
+      boolean percent = value.endsWith("%");
+      long number = Long.parseLong(percent ? value.substring(0, value.length() - 1).trim() : value);
+      if (percent && number > BonusRule.PERCENT_MAX) {
+        throw new IllegalArgumentException(
+            "obol.payments.bonuses: at most " + BonusRule.PERCENT_MAX + "% for " + entry[0]);
+      }
+      Duration validFor = fields.length == 4 ? Duration.ofDays(Long.parseLong(fields[3].trim())) : null;
+      rules.add(
+          new BonusRule(
+              entry[0],
+              kind,
+              Long.parseLong(fields[1].trim()),
+              percent ? (int) number : 0,
+              percent ? 0 : number,
+              validFor));
+    }
+    return rules;
   }
 
   static List<Pack> packs(String text) {

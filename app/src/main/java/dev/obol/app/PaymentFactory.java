@@ -43,8 +43,9 @@ public class PaymentFactory {
       @Property(name = "obol.payments.packs") String packs,
       @Property(name = "obol.payments.plans") String plans,
       @Property(name = "obol.payments.top-up-min-amount", defaultValue = "2000") long topUpMinAmount,
-      @Property(name = "obol.payments.top-up-max-amount", defaultValue = "100000") long topUpMaxAmount) {
-    return PaymentCatalogConfig.parse(packs, plans, topUpMinAmount, topUpMaxAmount);
+      @Property(name = "obol.payments.top-up-max-amount", defaultValue = "100000") long topUpMaxAmount,
+      @Property(name = "obol.payments.bonuses", defaultValue = "") String bonuses) {
+    return PaymentCatalogConfig.parse(packs, plans, topUpMinAmount, topUpMaxAmount, bonuses);
   }
 
   /** Without a secret key there is no gateway: checkout answers PAYMENTS_NOT_CONFIGURED, the rest works. */
@@ -85,13 +86,14 @@ public class PaymentFactory {
   PaymentEventUseCases paymentEvents(
       PostgresPaymentStore store,
       GrantWriter grants,
+      PaymentCatalog catalog,
       StripeEventTranslator translator,
       Clock clock,
       Activity activity) {
     return new PaymentEventService(
         store,
         translator,
-        new PurchaseEvents(grants),
+        new PurchaseEvents(grants, catalog),
         new SubscriptionEvents(store, new QuotaPolicy(grants), clock, activity),
         new RefundEvents(),
         clock,

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.obol.domain.payment.BillingInterval;
+import dev.obol.domain.payment.BonusRule;
+import dev.obol.domain.payment.PaymentKind;
+import java.time.Duration;
 import dev.obol.domain.payment.Pack;
 import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.payment.Plan;
@@ -55,5 +58,21 @@ class PaymentCatalogConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PaymentCatalogConfig.parse("", "", 3000, 2000))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void parsesBonusRulesAndRefusesMalformedOnes() {
+    assertThat(PaymentCatalogConfig.bonuses("topup-50=top_up/5000/10%/365, pack=token_pack/6999/100"))
+        .containsExactly(
+            new BonusRule("topup-50", PaymentKind.TOP_UP, 5000, 10, 0, Duration.ofDays(365)),
+            new BonusRule("pack", PaymentKind.TOKEN_PACK, 6999, 0, 100, null));
+    assertThat(PaymentCatalogConfig.bonuses("")).isEmpty();
+    assertThatThrownBy(() -> PaymentCatalogConfig.bonuses("x=subscription/5000/10%"))
+        .hasMessageContaining("top_up or token_pack");
+    assertThatThrownBy(() -> PaymentCatalogConfig.bonuses("x=top_up/5000")).hasMessageContaining("expected");
+    assertThatThrownBy(() -> PaymentCatalogConfig.bonuses("x=top_up/5000/1001%")).hasMessageContaining("at most");
+    assertThatThrownBy(
+            () -> PaymentCatalogConfig.parse("basic=100/999", "", 2000, 5000, "x=top_up/5000/10%,x=top_up/9000/20%"))
+        .hasMessageContaining("listed twice");
   }
 }

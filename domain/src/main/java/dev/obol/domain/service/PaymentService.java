@@ -46,7 +46,8 @@ public final class PaymentService implements PaymentUseCases {
         catalog.plans(),
         features.features(),
         catalog.topUpMinCents(),
-        catalog.topUpMaxCents());
+        catalog.topUpMaxCents(),
+        catalog.bonuses());
   }
 
   @Override
