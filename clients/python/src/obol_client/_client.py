@@ -153,6 +153,9 @@ class Obol:
     def list_accounts(self, request=None, /, **fields):
         return self._call(self._accounts.ListAccounts, _accounts.ListAccountsRequest, request, fields)
 
+    def get_sales_summary(self, request=None, /, **fields):
+        return self._call(self._accounts.GetSalesSummary, _accounts.GetSalesSummaryRequest, request, fields)
+
     # ---- AdminService ------------------------------------------------------------------------------------------
 
     def create_api_key(self, request=None, /, **fields):

@@ -2,8 +2,11 @@ package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
 import dev.obol.domain.usecase.AccountListUseCases;
+import dev.obol.domain.usecase.SalesUseCases;
 import dev.obol.domain.usecase.AccountUseCases;
 import dev.obol.domain.usecase.PaymentUseCases;
+import dev.obol.proto.v1.GetSalesSummaryRequest;
+import dev.obol.proto.v1.GetSalesSummaryResponse;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.CreateCheckoutSessionRequest;
 import dev.obol.proto.v1.CreateCheckoutSessionResponse;
@@ -31,16 +34,31 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
   private final AccountUseCases accounts;
 
   private final AccountListUseCases listing;
+  private final SalesUseCases sales;
 
-  /** Without the listing: ListAccounts answers UNIMPLEMENTED. */
+  /** Without the listing and sales: ListAccounts and GetSalesSummary answer UNIMPLEMENTED. */
   public AccountGrpcEndpoint(PaymentUseCases payments, AccountUseCases accounts) {
-    this(payments, accounts, null);
+    this(payments, accounts, null, null);
   }
 
-  public AccountGrpcEndpoint(PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing) {
+  public AccountGrpcEndpoint(
+      PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing, SalesUseCases sales) {
     this.payments = payments;
     this.accounts = accounts;
     this.listing = listing;
+    this.sales = sales;
+  }
+
+  @Override
+  public void getSalesSummary(GetSalesSummaryRequest request, StreamObserver<GetSalesSummaryResponse> responses) {
+    if (sales == null) {
+      super.getSalesSummary(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        "",
+        responses,
+        () -> InsightsProtoMapper.salesResponse(sales.salesSummary(InsightsProtoMapper.salesQuery(request))));
   }
 
   // ---- payments (catalog, checkout) ------------------------------------------------------------------------------

@@ -4,16 +4,25 @@ import dev.obol.domain.model.AccountId;
 import dev.obol.domain.model.AccountStatus;
 import dev.obol.domain.model.Asset;
 import dev.obol.domain.model.UsageGrouping;
+import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.usecase.AccountListQuery;
 import dev.obol.domain.usecase.AccountPage;
+import dev.obol.domain.usecase.SalesQuery;
+import dev.obol.domain.usecase.SalesSummary;
 import dev.obol.domain.usecase.UsageQuery;
 import dev.obol.domain.usecase.UsageSummary;
 import dev.obol.proto.v1.AccountSummary;
+import dev.obol.proto.v1.FeatureSales;
+import dev.obol.proto.v1.GetSalesSummaryRequest;
+import dev.obol.proto.v1.GetSalesSummaryResponse;
 import dev.obol.proto.v1.GetUsageSummaryRequest;
 import dev.obol.proto.v1.GetUsageSummaryResponse;
 import dev.obol.proto.v1.GrantedAmount;
 import dev.obol.proto.v1.ListAccountsRequest;
+import dev.obol.proto.v1.KindRevenue;
 import dev.obol.proto.v1.ListAccountsResponse;
+import dev.obol.proto.v1.PackSales;
+import dev.obol.proto.v1.SalesPeriod;
 import dev.obol.proto.v1.UsageRow;
 import dev.obol.proto.v1.UsageTotals;
 import java.time.Instant;
@@ -22,6 +31,73 @@ import java.time.Instant;
 public final class InsightsProtoMapper {
 
   private InsightsProtoMapper() {}
+
+  // ---- GetSalesSummary -------------------------------------------------------------------------------------------
+
+  public static SalesQuery salesQuery(GetSalesSummaryRequest request) {
+    Instant from = request.hasFrom() ? WalletProtoMapper.instant(request.getFrom(), "from") : null;
+    Instant to = request.hasTo() ? WalletProtoMapper.instant(request.getTo(), "to") : null;
+    UsageGrouping grouping =
+        switch (request.getGroupByValue()) {
+          case 0 -> null;
+          case GetSalesSummaryRequest.GroupBy.GROUP_BY_DAY_VALUE -> UsageGrouping.DAY;
+          case GetSalesSummaryRequest.GroupBy.GROUP_BY_MONTH_VALUE -> UsageGrouping.MONTH;
+          default ->
+              throw GrpcErrors.invalid(
+                  "group_by", "UNKNOWN_ENUM_VALUE", "group_by " + request.getGroupByValue() + " is not a known grouping");
+        };
+    return new SalesQuery(from, to, grouping);
+  }
+
+  public static GetSalesSummaryResponse salesResponse(SalesSummary summary) {
+    GetSalesSummaryResponse.Builder response = GetSalesSummaryResponse.newBuilder();
+    summary.periods().forEach(period -> response.addPeriods(salesPeriod(period)));
+    return response.setTotals(salesPeriod(summary.totals())).build();
+  }
+
+  private static SalesPeriod salesPeriod(SalesSummary.Period period) {
+    SalesPeriod.Builder proto =
+        SalesPeriod.newBuilder()
+            .setKey(period.key())
+            .setTopUpCount(period.topUpCount())
+            .setNewSubscriptions(period.newSubscriptions())
+            .setRenewedSubscriptions(period.renewedSubscriptions())
+            .setRevenueAmount(period.revenueCents())
+            .setPaymentCount(period.paymentCount())
+            .setAverageBasketAmount(period.averageBasketCents())
+            .setRefundCount(period.refundCount())
+            .setRefundedAmount(period.refundedCents())
+            .setDisputeCount(period.disputeCount())
+            .setDisputedAmount(period.disputedCents())
+            .setActiveSubscribers(period.activeSubscribers())
+            .setPayingAccounts(period.payingAccounts());
+    for (SalesSummary.PackSales pack : period.packs()) {
+      proto.addPacks(
+          PackSales.newBuilder().setPack(pack.pack()).setCount(pack.count()).setRevenueAmount(pack.revenueCents()));
+    }
+    for (PaymentKind kind : PaymentKind.values()) {
+      Long cents = period.revenue().get(kind);
+      if (cents != null) {
+        proto.addRevenue(KindRevenue.newBuilder().setKind(paymentKind(kind)).setAmount(cents));
+      }
+    }
+    for (SalesSummary.FeatureSales feature : period.topFeatures()) {
+      proto.addTopFeatures(
+          FeatureSales.newBuilder()
+              .setFeature(feature.feature())
+              .setDebitCount(feature.debitCount())
+              .setDebited(feature.debited()));
+    }
+    return proto.build();
+  }
+
+  static dev.obol.proto.v1.PaymentKind paymentKind(PaymentKind kind) {
+    return switch (kind) {
+      case TOKEN_PACK -> dev.obol.proto.v1.PaymentKind.PAYMENT_KIND_TOKEN_PACK;
+      case TOP_UP -> dev.obol.proto.v1.PaymentKind.PAYMENT_KIND_TOP_UP;
+      case SUBSCRIPTION_INVOICE -> dev.obol.proto.v1.PaymentKind.PAYMENT_KIND_SUBSCRIPTION;
+    };
+  }
 
   // ---- GetUsageSummary -------------------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ public final class RpcScopes {
     require(AccountServiceGrpc.getSuspendAccountMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getReinstateAccountMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getListAccountsMethod(), Scope.ACCOUNT_OPERATE);
+    require(AccountServiceGrpc.getGetSalesSummaryMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getRunMonthlyChargesMethod(), Scope.CHARGES_RUN);
     require(AdminServiceGrpc.getCreateApiKeyMethod(), Scope.KEYS_MANAGE);
     require(AdminServiceGrpc.getListApiKeysMethod(), Scope.KEYS_MANAGE);

@@ -11,6 +11,9 @@ import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.domain.service.HoldService;
+import dev.obol.domain.service.SalesService;
+import dev.obol.domain.usecase.SalesUseCases;
+import dev.obol.persistence.PostgresSalesReader;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.WalletService;
 import dev.obol.grpc.AccountGrpcEndpoint;
@@ -152,8 +155,13 @@ public class WalletFactory {
   @Singleton
   @Named("account")
   BindableService accountEndpoint(
-      PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing) {
-    return new AccountGrpcEndpoint(payments, accounts, listing);
+      PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing, SalesUseCases sales) {
+    return new AccountGrpcEndpoint(payments, accounts, listing, sales);
+  }
+
+  @Singleton
+  SalesUseCases salesUseCases(Transactions transactions) {
+    return new SalesService(new PostgresSalesReader(transactions));
   }
 
   /** On unless OBOL_GRPC_REFLECTION=false: it describes the contract, which is public, and no data. */

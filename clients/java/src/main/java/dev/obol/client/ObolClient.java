@@ -10,6 +10,8 @@ import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.ListAccountsResponse;
 import dev.obol.proto.v1.ListAccountsRequest;
 import dev.obol.proto.v1.GetUsageSummaryResponse;
+import dev.obol.proto.v1.GetSalesSummaryRequest;
+import dev.obol.proto.v1.GetSalesSummaryResponse;
 import dev.obol.proto.v1.ReserveRequest;
 import dev.obol.proto.v1.ReserveResponse;
 import dev.obol.proto.v1.CaptureReservationRequest;
@@ -235,6 +237,11 @@ public final class ObolClient implements AutoCloseable {
   /** Accounts with their standing, filtered (status, months remaining, low balance) and paged. */
   public ListAccountsResponse listAccounts(ListAccountsRequest request) {
     return call(accounts, AccountServiceBlockingStub::listAccounts, request);
+  }
+
+  /** Operators' sales per UTC day or month of a window (scope account:operate). */
+  public GetSalesSummaryResponse getSalesSummary(GetSalesSummaryRequest request) {
+    return call(accounts, AccountServiceBlockingStub::getSalesSummary, request);
   }
 
   // ---- AdminService ----------------------------------------------------------------------------------------------
