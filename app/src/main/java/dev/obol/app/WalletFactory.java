@@ -160,8 +160,13 @@ public class WalletFactory {
   }
 
   @Singleton
-  SalesUseCases salesUseCases(Transactions transactions) {
-    return new SalesService(new PostgresSalesReader(transactions));
+  PostgresSalesReader salesReader(Transactions transactions) {
+    return new PostgresSalesReader(transactions);
+  }
+
+  @Singleton
+  SalesUseCases salesUseCases(PostgresSalesReader reader) {
+    return new SalesService(reader);
   }
 
   /** On unless OBOL_GRPC_REFLECTION=false: it describes the contract, which is public, and no data. */

@@ -14,6 +14,7 @@ import dev.obol.app.testing.StripeEvents.Delivery;
 import dev.obol.app.testing.StripeEvents.Text;
 import dev.obol.domain.port.LedgerAudit;
 import dev.obol.domain.testing.LedgerInvariantExtension;
+import dev.obol.persistence.PostgresSalesReader;
 import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.AdminServiceGrpc;
 import dev.obol.proto.v1.CheckAndDebitRequest;
@@ -147,6 +148,29 @@ class SalesSummaryEndToEndTest implements ObolTestProperties {
     assertThat(totals.getNewSubscriptions()).isEqualTo(1);
     assertThat(totals.getRenewedSubscriptions()).isEqualTo(1);
     assertThat(totals.getTopFeatures(0).getDebited()).isEqualTo(150);
+  }
+
+  @Test
+  void theRollupOfFinishedDaysAnswersExactlyWhatTheDebitsDo() {
+    GetSalesSummaryResponse byMonth = accounts.getSalesSummary(request(GroupBy.GROUP_BY_MONTH));
+    GetSalesSummaryResponse byDay = accounts.getSalesSummary(request(GroupBy.GROUP_BY_DAY));
+    PostgresSalesReader reader = app.bean(PostgresSalesReader.class);
+
+    // On 2026-09-06 at 13:30 only August 6 (and the days before it) are over: one debit day rolled, the rest live.
+    assertThat(reader.rollUp(Instant.parse("2026-09-06T13:30:00Z"))).isPositive();
+    assertThat(accounts.getSalesSummary(request(GroupBy.GROUP_BY_MONTH))).isEqualTo(byMonth);
+    // Then every day up to November: rolled again idempotently, everything from the rollup.
+    assertThat(reader.rollUp(Instant.parse("2026-12-01T00:00:00Z"))).isPositive();
+    assertThat(reader.rollUp(Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo(2);
+    assertThat(accounts.getSalesSummary(request(GroupBy.GROUP_BY_MONTH))).isEqualTo(byMonth);
+    assertThat(accounts.getSalesSummary(request(GroupBy.GROUP_BY_DAY))).isEqualTo(byDay);
+    // A window starting mid-day reads that day's part from the debits, not the whole rolled day.
+    GetSalesSummaryResponse partial =
+        accounts.getSalesSummary(
+            request(GroupBy.GROUP_BY_MONTH).toBuilder()
+                .setFrom(ts(Instant.ofEpochSecond(PERIOD_1_START + 1800 + 1)))
+                .build());
+    assertThat(partial.getTotals().getTopFeaturesList()).extracting(FeatureSales::getDebited).containsExactly(50L);
   }
 
   @Test
