@@ -2,7 +2,7 @@
 // @generated from file obol/v1/account_service.proto (package obol.v1, syntax proto3)
 /* eslint-disable */
 
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc, tsEnum } from "@bufbuild/protobuf/codegenv2";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_obol_v1_common } from "./common_pb.js";
 import { file_obol_v1_wallet_service } from "./wallet_service_pb.js";
@@ -11,7 +11,7 @@ import { file_obol_v1_wallet_service } from "./wallet_service_pb.js";
  * Describes the file obol/v1/account_service.proto.
  */
 export const file_obol_v1_account_service = /*@__PURE__*/
-  fileDesc("Ch1vYm9sL3YxL2FjY291bnRfc2VydmljZS5wcm90bxIHb2JvbC52MSIUChJMaXN0Q2F0YWxvZ1JlcXVlc3QisAEKE0xpc3RDYXRhbG9nUmVzcG9uc2USHAoFcGFja3MYASADKAsyDS5vYm9sLnYxLlBhY2sSHAoFcGxhbnMYAiADKAsyDS5vYm9sLnYxLlBsYW4SJwoIZmVhdHVyZXMYAyADKAsyFS5vYm9sLnYxLkZlYXR1cmVQcmljZRIZChF0b3BfdXBfbWluX2Ftb3VudBgEIAEoAxIZChF0b3BfdXBfbWF4X2Ftb3VudBgFIAEoAyJrCgRQYWNrEgwKBHBhY2sYASABKAkSHQoFYXNzZXQYAiABKA4yDi5vYm9sLnYxLkFzc2V0Eg4KBmFtb3VudBgDIAEoAxIUCgxwcmljZV9hbW91bnQYBCABKAMSEAoIY3VycmVuY3kYBSABKAkifAoEUGxhbhIMCgRwbGFuGAEgASgJEhQKDHByaWNlX2Ftb3VudBgCIAEoAxIQCghjdXJyZW5jeRgDIAEoCRIQCghpbnRlcnZhbBgEIAEoCRIWCg5tb250aGx5X3Rva2VucxgFIAEoAxIUCgxyb2xsb3Zlcl9jYXAYBiABKAMizAEKHENyZWF0ZUNoZWNrb3V0U2Vzc2lvblJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIOCgRwYWNrGAIgASgJSAASDgoEcGxhbhgDIAEoCUgAEhcKDXRvcF91cF9hbW91bnQYBCABKANIABITCgtzdWNjZXNzX3VybBgFIAEoCRISCgpjYW5jZWxfdXJsGAYgASgJEhYKDmN1c3RvbWVyX2VtYWlsGAcgASgJEhIKCnJlcXVlc3RfaWQYCCABKAlCCgoIcHVyY2hhc2UiQAodQ3JlYXRlQ2hlY2tvdXRTZXNzaW9uUmVzcG9uc2USEgoKc2Vzc2lvbl9pZBgBIAEoCRILCgN1cmwYAiABKAkiUQoTU2V0U2VhdENvdW50UmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhIKCnNlYXRfY291bnQYAiABKAMSEgoKcmVxdWVzdF9pZBgDIAEoCSI/ChRTZXRTZWF0Q291bnRSZXNwb25zZRISCgpzZWF0X2NvdW50GAEgASgDEhMKC21vbnRobHlfZmVlGAIgASgDIigKEkdldFN0YW5kaW5nUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJIsMCChNHZXRTdGFuZGluZ1Jlc3BvbnNlEiYKBnN0YXR1cxgBIAEoDjIWLm9ib2wudjEuQWNjb3VudFN0YXR1cxISCgpzZWF0X2NvdW50GAIgASgDEhMKC21vbnRobHlfZmVlGAMgASgDEg8KB2JhbGFuY2UYBCABKAMSHQoVY2FuX2FmZm9yZF9uZXh0X21vbnRoGAUgASgIEhgKEG1vbnRoc19yZW1haW5pbmcYBiABKAMSMgoObGFzdF9jaGFyZ2VfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDm5leHRfY2hhcmdlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRvd2VkGAkgASgDEhsKE2xvd19iYWxhbmNlX2FsZXJ0ZWQYCiABKAgiTwoVU3VzcGVuZEFjY291bnRSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhIKCnJlcXVlc3RfaWQYAyABKAkiQAoWU3VzcGVuZEFjY291bnRSZXNwb25zZRImCgZzdGF0dXMYASABKA4yFi5vYm9sLnYxLkFjY291bnRTdGF0dXMiUQoXUmVpbnN0YXRlQWNjb3VudFJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKcmVxdWVzdF9pZBgDIAEoCSJCChhSZWluc3RhdGVBY2NvdW50UmVzcG9uc2USJgoGc3RhdHVzGAEgASgOMhYub2JvbC52MS5BY2NvdW50U3RhdHVzIlkKGFJ1bk1vbnRobHlDaGFyZ2VzUmVxdWVzdBIpCgVhc19vZhgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVxdWVzdF9pZBgCIAEoCSJ7ChlSdW5Nb250aGx5Q2hhcmdlc1Jlc3BvbnNlEg8KB2NoYXJnZWQYASABKAMSDgoGZmFpbGVkGAIgASgDEg8KB3NraXBwZWQYAyABKAMSDwoHZXJyb3JlZBgEIAEoAxIbChNlcnJvcmVkX2FjY291bnRfaWRzGAUgAygJIs4BChNMaXN0QWNjb3VudHNSZXF1ZXN0EiYKBnN0YXR1cxgBIAEoDjIWLm9ib2wudjEuQWNjb3VudFN0YXR1cxIjChZtb250aHNfcmVtYWluaW5nX2JlbG93GAIgASgDSACIAQESGAoLbG93X2JhbGFuY2UYAyABKAhIAYgBARIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCUIZChdfbW9udGhzX3JlbWFpbmluZ19iZWxvd0IOCgxfbG93X2JhbGFuY2UiWgoUTGlzdEFjY291bnRzUmVzcG9uc2USKQoIYWNjb3VudHMYASADKAsyFy5vYm9sLnYxLkFjY291bnRTdW1tYXJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKAAQoOQWNjb3VudFN1bW1hcnkSEgoKYWNjb3VudF9pZBgBIAEoCRIuCghzdGFuZGluZxgCIAEoCzIcLm9ib2wudjEuR2V0U3RhbmRpbmdSZXNwb25zZRIVCg10b2tlbl9iYWxhbmNlGAMgASgDEhMKC2xvd19iYWxhbmNlGAQgASgIMq4FCg5BY2NvdW50U2VydmljZRJICgtMaXN0Q2F0YWxvZxIbLm9ib2wudjEuTGlzdENhdGFsb2dSZXF1ZXN0Ghwub2JvbC52MS5MaXN0Q2F0YWxvZ1Jlc3BvbnNlEmYKFUNyZWF0ZUNoZWNrb3V0U2Vzc2lvbhIlLm9ib2wudjEuQ3JlYXRlQ2hlY2tvdXRTZXNzaW9uUmVxdWVzdBomLm9ib2wudjEuQ3JlYXRlQ2hlY2tvdXRTZXNzaW9uUmVzcG9uc2USSwoMU2V0U2VhdENvdW50Ehwub2JvbC52MS5TZXRTZWF0Q291bnRSZXF1ZXN0Gh0ub2JvbC52MS5TZXRTZWF0Q291bnRSZXNwb25zZRJICgtHZXRTdGFuZGluZxIbLm9ib2wudjEuR2V0U3RhbmRpbmdSZXF1ZXN0Ghwub2JvbC52MS5HZXRTdGFuZGluZ1Jlc3BvbnNlElEKDlN1c3BlbmRBY2NvdW50Eh4ub2JvbC52MS5TdXNwZW5kQWNjb3VudFJlcXVlc3QaHy5vYm9sLnYxLlN1c3BlbmRBY2NvdW50UmVzcG9uc2USVwoQUmVpbnN0YXRlQWNjb3VudBIgLm9ib2wudjEuUmVpbnN0YXRlQWNjb3VudFJlcXVlc3QaIS5vYm9sLnYxLlJlaW5zdGF0ZUFjY291bnRSZXNwb25zZRJaChFSdW5Nb250aGx5Q2hhcmdlcxIhLm9ib2wudjEuUnVuTW9udGhseUNoYXJnZXNSZXF1ZXN0GiIub2JvbC52MS5SdW5Nb250aGx5Q2hhcmdlc1Jlc3BvbnNlEksKDExpc3RBY2NvdW50cxIcLm9ib2wudjEuTGlzdEFjY291bnRzUmVxdWVzdBodLm9ib2wudjEuTGlzdEFjY291bnRzUmVzcG9uc2VCKgoRZGV2Lm9ib2wucHJvdG8udjFCE0FjY291bnRTZXJ2aWNlUHJvdG9QAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_obol_v1_common, file_obol_v1_wallet_service]);
+  fileDesc("Ch1vYm9sL3YxL2FjY291bnRfc2VydmljZS5wcm90bxIHb2JvbC52MSIUChJMaXN0Q2F0YWxvZ1JlcXVlc3Qi1QEKE0xpc3RDYXRhbG9nUmVzcG9uc2USHAoFcGFja3MYASADKAsyDS5vYm9sLnYxLlBhY2sSHAoFcGxhbnMYAiADKAsyDS5vYm9sLnYxLlBsYW4SJwoIZmVhdHVyZXMYAyADKAsyFS5vYm9sLnYxLkZlYXR1cmVQcmljZRIZChF0b3BfdXBfbWluX2Ftb3VudBgEIAEoAxIZChF0b3BfdXBfbWF4X2Ftb3VudBgFIAEoAxIjCgdib251c2VzGAYgAygLMhIub2JvbC52MS5Cb251c1J1bGUiuQEKCUJvbnVzUnVsZRINCgVib251cxgBIAEoCRIoCgphcHBsaWVzX3RvGAIgASgOMhQub2JvbC52MS5QYXltZW50S2luZBIdCgVhc3NldBgDIAEoDjIOLm9ib2wudjEuQXNzZXQSEgoKbWluX2Ftb3VudBgEIAEoAxIPCgdwZXJjZW50GAUgASgFEhQKDGZpeGVkX2Ftb3VudBgGIAEoAxIZChF2YWxpZF9mb3Jfc2Vjb25kcxgHIAEoAyJrCgRQYWNrEgwKBHBhY2sYASABKAkSHQoFYXNzZXQYAiABKA4yDi5vYm9sLnYxLkFzc2V0Eg4KBmFtb3VudBgDIAEoAxIUCgxwcmljZV9hbW91bnQYBCABKAMSEAoIY3VycmVuY3kYBSABKAkifAoEUGxhbhIMCgRwbGFuGAEgASgJEhQKDHByaWNlX2Ftb3VudBgCIAEoAxIQCghjdXJyZW5jeRgDIAEoCRIQCghpbnRlcnZhbBgEIAEoCRIWCg5tb250aGx5X3Rva2VucxgFIAEoAxIUCgxyb2xsb3Zlcl9jYXAYBiABKAMizAEKHENyZWF0ZUNoZWNrb3V0U2Vzc2lvblJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIOCgRwYWNrGAIgASgJSAASDgoEcGxhbhgDIAEoCUgAEhcKDXRvcF91cF9hbW91bnQYBCABKANIABITCgtzdWNjZXNzX3VybBgFIAEoCRISCgpjYW5jZWxfdXJsGAYgASgJEhYKDmN1c3RvbWVyX2VtYWlsGAcgASgJEhIKCnJlcXVlc3RfaWQYCCABKAlCCgoIcHVyY2hhc2UiQAodQ3JlYXRlQ2hlY2tvdXRTZXNzaW9uUmVzcG9uc2USEgoKc2Vzc2lvbl9pZBgBIAEoCRILCgN1cmwYAiABKAkiUQoTU2V0U2VhdENvdW50UmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhIKCnNlYXRfY291bnQYAiABKAMSEgoKcmVxdWVzdF9pZBgDIAEoCSI/ChRTZXRTZWF0Q291bnRSZXNwb25zZRISCgpzZWF0X2NvdW50GAEgASgDEhMKC21vbnRobHlfZmVlGAIgASgDIigKEkdldFN0YW5kaW5nUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJIsMCChNHZXRTdGFuZGluZ1Jlc3BvbnNlEiYKBnN0YXR1cxgBIAEoDjIWLm9ib2wudjEuQWNjb3VudFN0YXR1cxISCgpzZWF0X2NvdW50GAIgASgDEhMKC21vbnRobHlfZmVlGAMgASgDEg8KB2JhbGFuY2UYBCABKAMSHQoVY2FuX2FmZm9yZF9uZXh0X21vbnRoGAUgASgIEhgKEG1vbnRoc19yZW1haW5pbmcYBiABKAMSMgoObGFzdF9jaGFyZ2VfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDm5leHRfY2hhcmdlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRvd2VkGAkgASgDEhsKE2xvd19iYWxhbmNlX2FsZXJ0ZWQYCiABKAgiTwoVU3VzcGVuZEFjY291bnRSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhIKCnJlcXVlc3RfaWQYAyABKAkiQAoWU3VzcGVuZEFjY291bnRSZXNwb25zZRImCgZzdGF0dXMYASABKA4yFi5vYm9sLnYxLkFjY291bnRTdGF0dXMiUQoXUmVpbnN0YXRlQWNjb3VudFJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKcmVxdWVzdF9pZBgDIAEoCSJCChhSZWluc3RhdGVBY2NvdW50UmVzcG9uc2USJgoGc3RhdHVzGAEgASgOMhYub2JvbC52MS5BY2NvdW50U3RhdHVzIlkKGFJ1bk1vbnRobHlDaGFyZ2VzUmVxdWVzdBIpCgVhc19vZhgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVxdWVzdF9pZBgCIAEoCSJ7ChlSdW5Nb250aGx5Q2hhcmdlc1Jlc3BvbnNlEg8KB2NoYXJnZWQYASABKAMSDgoGZmFpbGVkGAIgASgDEg8KB3NraXBwZWQYAyABKAMSDwoHZXJyb3JlZBgEIAEoAxIbChNlcnJvcmVkX2FjY291bnRfaWRzGAUgAygJIs4BChNMaXN0QWNjb3VudHNSZXF1ZXN0EiYKBnN0YXR1cxgBIAEoDjIWLm9ib2wudjEuQWNjb3VudFN0YXR1cxIjChZtb250aHNfcmVtYWluaW5nX2JlbG93GAIgASgDSACIAQESGAoLbG93X2JhbGFuY2UYAyABKAhIAYgBARIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCUIZChdfbW9udGhzX3JlbWFpbmluZ19iZWxvd0IOCgxfbG93X2JhbGFuY2UiWgoUTGlzdEFjY291bnRzUmVzcG9uc2USKQoIYWNjb3VudHMYASADKAsyFy5vYm9sLnYxLkFjY291bnRTdW1tYXJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKAAQoOQWNjb3VudFN1bW1hcnkSEgoKYWNjb3VudF9pZBgBIAEoCRIuCghzdGFuZGluZxgCIAEoCzIcLm9ib2wudjEuR2V0U3RhbmRpbmdSZXNwb25zZRIVCg10b2tlbl9iYWxhbmNlGAMgASgDEhMKC2xvd19iYWxhbmNlGAQgASgIIvABChZHZXRTYWxlc1N1bW1hcnlSZXF1ZXN0EigKBGZyb20YASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAnRvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5Cghncm91cF9ieRgDIAEoDjInLm9ib2wudjEuR2V0U2FsZXNTdW1tYXJ5UmVxdWVzdC5Hcm91cEJ5IkkKB0dyb3VwQnkSGAoUR1JPVVBfQllfVU5TUEVDSUZJRUQQABIQCgxHUk9VUF9CWV9EQVkQARISCg5HUk9VUF9CWV9NT05USBACImYKF0dldFNhbGVzU3VtbWFyeVJlc3BvbnNlEiUKB3BlcmlvZHMYASADKAsyFC5vYm9sLnYxLlNhbGVzUGVyaW9kEiQKBnRvdGFscxgCIAEoCzIULm9ib2wudjEuU2FsZXNQZXJpb2QiwwMKC1NhbGVzUGVyaW9kEgsKA2tleRgBIAEoCRIhCgVwYWNrcxgCIAMoCzISLm9ib2wudjEuUGFja1NhbGVzEhQKDHRvcF91cF9jb3VudBgDIAEoAxIZChFuZXdfc3Vic2NyaXB0aW9ucxgEIAEoAxIdChVyZW5ld2VkX3N1YnNjcmlwdGlvbnMYBSABKAMSJQoHcmV2ZW51ZRgGIAMoCzIULm9ib2wudjEuS2luZFJldmVudWUSFgoOcmV2ZW51ZV9hbW91bnQYByABKAMSFQoNcGF5bWVudF9jb3VudBgIIAEoAxIdChVhdmVyYWdlX2Jhc2tldF9hbW91bnQYCSABKAMSFAoMcmVmdW5kX2NvdW50GAogASgDEhcKD3JlZnVuZGVkX2Ftb3VudBgLIAEoAxIVCg1kaXNwdXRlX2NvdW50GAwgASgDEhcKD2Rpc3B1dGVkX2Ftb3VudBgNIAEoAxIaChJhY3RpdmVfc3Vic2NyaWJlcnMYDiABKAMSFwoPcGF5aW5nX2FjY291bnRzGA8gASgDEisKDHRvcF9mZWF0dXJlcxgQIAMoCzIVLm9ib2wudjEuRmVhdHVyZVNhbGVzIkAKCVBhY2tTYWxlcxIMCgRwYWNrGAEgASgJEg0KBWNvdW50GAIgASgDEhYKDnJldmVudWVfYW1vdW50GAMgASgDIkEKC0tpbmRSZXZlbnVlEiIKBGtpbmQYASABKA4yFC5vYm9sLnYxLlBheW1lbnRLaW5kEg4KBmFtb3VudBgCIAEoAyJFCgxGZWF0dXJlU2FsZXMSDwoHZmVhdHVyZRgBIAEoCRITCgtkZWJpdF9jb3VudBgCIAEoAxIPCgdkZWJpdGVkGAMgASgDKoABCgtQYXltZW50S2luZBIcChhQQVlNRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIbChdQQVlNRU5UX0tJTkRfVE9LRU5fUEFDSxABEhcKE1BBWU1FTlRfS0lORF9UT1BfVVAQAhIdChlQQVlNRU5UX0tJTkRfU1VCU0NSSVBUSU9OEAMyhAYKDkFjY291bnRTZXJ2aWNlEkgKC0xpc3RDYXRhbG9nEhsub2JvbC52MS5MaXN0Q2F0YWxvZ1JlcXVlc3QaHC5vYm9sLnYxLkxpc3RDYXRhbG9nUmVzcG9uc2USZgoVQ3JlYXRlQ2hlY2tvdXRTZXNzaW9uEiUub2JvbC52MS5DcmVhdGVDaGVja291dFNlc3Npb25SZXF1ZXN0GiYub2JvbC52MS5DcmVhdGVDaGVja291dFNlc3Npb25SZXNwb25zZRJLCgxTZXRTZWF0Q291bnQSHC5vYm9sLnYxLlNldFNlYXRDb3VudFJlcXVlc3QaHS5vYm9sLnYxLlNldFNlYXRDb3VudFJlc3BvbnNlEkgKC0dldFN0YW5kaW5nEhsub2JvbC52MS5HZXRTdGFuZGluZ1JlcXVlc3QaHC5vYm9sLnYxLkdldFN0YW5kaW5nUmVzcG9uc2USUQoOU3VzcGVuZEFjY291bnQSHi5vYm9sLnYxLlN1c3BlbmRBY2NvdW50UmVxdWVzdBofLm9ib2wudjEuU3VzcGVuZEFjY291bnRSZXNwb25zZRJXChBSZWluc3RhdGVBY2NvdW50EiAub2JvbC52MS5SZWluc3RhdGVBY2NvdW50UmVxdWVzdBohLm9ib2wudjEuUmVpbnN0YXRlQWNjb3VudFJlc3BvbnNlEloKEVJ1bk1vbnRobHlDaGFyZ2VzEiEub2JvbC52MS5SdW5Nb250aGx5Q2hhcmdlc1JlcXVlc3QaIi5vYm9sLnYxLlJ1bk1vbnRobHlDaGFyZ2VzUmVzcG9uc2USSwoMTGlzdEFjY291bnRzEhwub2JvbC52MS5MaXN0QWNjb3VudHNSZXF1ZXN0Gh0ub2JvbC52MS5MaXN0QWNjb3VudHNSZXNwb25zZRJUCg9HZXRTYWxlc1N1bW1hcnkSHy5vYm9sLnYxLkdldFNhbGVzU3VtbWFyeVJlcXVlc3QaIC5vYm9sLnYxLkdldFNhbGVzU3VtbWFyeVJlc3BvbnNlQioKEWRldi5vYm9sLnByb3RvLnYxQhNBY2NvdW50U2VydmljZVByb3RvUAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_obol_v1_common, file_obol_v1_wallet_service]);
 
 /**
  * Describes the message obol.v1.ListCatalogRequest.
@@ -28,123 +28,198 @@ export const ListCatalogResponseSchema = /*@__PURE__*/
   messageDesc(file_obol_v1_account_service, 1);
 
 /**
+ * Describes the message obol.v1.BonusRule.
+ * Use `create(BonusRuleSchema)` to create a new message.
+ */
+export const BonusRuleSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 2);
+
+/**
  * Describes the message obol.v1.Pack.
  * Use `create(PackSchema)` to create a new message.
  */
 export const PackSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 2);
+  messageDesc(file_obol_v1_account_service, 3);
 
 /**
  * Describes the message obol.v1.Plan.
  * Use `create(PlanSchema)` to create a new message.
  */
 export const PlanSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 3);
+  messageDesc(file_obol_v1_account_service, 4);
 
 /**
  * Describes the message obol.v1.CreateCheckoutSessionRequest.
  * Use `create(CreateCheckoutSessionRequestSchema)` to create a new message.
  */
 export const CreateCheckoutSessionRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 4);
+  messageDesc(file_obol_v1_account_service, 5);
 
 /**
  * Describes the message obol.v1.CreateCheckoutSessionResponse.
  * Use `create(CreateCheckoutSessionResponseSchema)` to create a new message.
  */
 export const CreateCheckoutSessionResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 5);
+  messageDesc(file_obol_v1_account_service, 6);
 
 /**
  * Describes the message obol.v1.SetSeatCountRequest.
  * Use `create(SetSeatCountRequestSchema)` to create a new message.
  */
 export const SetSeatCountRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 6);
+  messageDesc(file_obol_v1_account_service, 7);
 
 /**
  * Describes the message obol.v1.SetSeatCountResponse.
  * Use `create(SetSeatCountResponseSchema)` to create a new message.
  */
 export const SetSeatCountResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 7);
+  messageDesc(file_obol_v1_account_service, 8);
 
 /**
  * Describes the message obol.v1.GetStandingRequest.
  * Use `create(GetStandingRequestSchema)` to create a new message.
  */
 export const GetStandingRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 8);
+  messageDesc(file_obol_v1_account_service, 9);
 
 /**
  * Describes the message obol.v1.GetStandingResponse.
  * Use `create(GetStandingResponseSchema)` to create a new message.
  */
 export const GetStandingResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 9);
+  messageDesc(file_obol_v1_account_service, 10);
 
 /**
  * Describes the message obol.v1.SuspendAccountRequest.
  * Use `create(SuspendAccountRequestSchema)` to create a new message.
  */
 export const SuspendAccountRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 10);
+  messageDesc(file_obol_v1_account_service, 11);
 
 /**
  * Describes the message obol.v1.SuspendAccountResponse.
  * Use `create(SuspendAccountResponseSchema)` to create a new message.
  */
 export const SuspendAccountResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 11);
+  messageDesc(file_obol_v1_account_service, 12);
 
 /**
  * Describes the message obol.v1.ReinstateAccountRequest.
  * Use `create(ReinstateAccountRequestSchema)` to create a new message.
  */
 export const ReinstateAccountRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 12);
+  messageDesc(file_obol_v1_account_service, 13);
 
 /**
  * Describes the message obol.v1.ReinstateAccountResponse.
  * Use `create(ReinstateAccountResponseSchema)` to create a new message.
  */
 export const ReinstateAccountResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 13);
+  messageDesc(file_obol_v1_account_service, 14);
 
 /**
  * Describes the message obol.v1.RunMonthlyChargesRequest.
  * Use `create(RunMonthlyChargesRequestSchema)` to create a new message.
  */
 export const RunMonthlyChargesRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 14);
+  messageDesc(file_obol_v1_account_service, 15);
 
 /**
  * Describes the message obol.v1.RunMonthlyChargesResponse.
  * Use `create(RunMonthlyChargesResponseSchema)` to create a new message.
  */
 export const RunMonthlyChargesResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 15);
+  messageDesc(file_obol_v1_account_service, 16);
 
 /**
  * Describes the message obol.v1.ListAccountsRequest.
  * Use `create(ListAccountsRequestSchema)` to create a new message.
  */
 export const ListAccountsRequestSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 16);
+  messageDesc(file_obol_v1_account_service, 17);
 
 /**
  * Describes the message obol.v1.ListAccountsResponse.
  * Use `create(ListAccountsResponseSchema)` to create a new message.
  */
 export const ListAccountsResponseSchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 17);
+  messageDesc(file_obol_v1_account_service, 18);
 
 /**
  * Describes the message obol.v1.AccountSummary.
  * Use `create(AccountSummarySchema)` to create a new message.
  */
 export const AccountSummarySchema = /*@__PURE__*/
-  messageDesc(file_obol_v1_account_service, 18);
+  messageDesc(file_obol_v1_account_service, 19);
+
+/**
+ * Describes the message obol.v1.GetSalesSummaryRequest.
+ * Use `create(GetSalesSummaryRequestSchema)` to create a new message.
+ */
+export const GetSalesSummaryRequestSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 20);
+
+/**
+ * Describes the enum obol.v1.GetSalesSummaryRequest.GroupBy.
+ */
+export const GetSalesSummaryRequest_GroupBySchema = /*@__PURE__*/
+  enumDesc(file_obol_v1_account_service, 20, 0);
+
+/**
+ * @generated from enum obol.v1.GetSalesSummaryRequest.GroupBy
+ */
+export const GetSalesSummaryRequest_GroupBy = /*@__PURE__*/
+  tsEnum(GetSalesSummaryRequest_GroupBySchema);
+
+/**
+ * Describes the message obol.v1.GetSalesSummaryResponse.
+ * Use `create(GetSalesSummaryResponseSchema)` to create a new message.
+ */
+export const GetSalesSummaryResponseSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 21);
+
+/**
+ * Describes the message obol.v1.SalesPeriod.
+ * Use `create(SalesPeriodSchema)` to create a new message.
+ */
+export const SalesPeriodSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 22);
+
+/**
+ * Describes the message obol.v1.PackSales.
+ * Use `create(PackSalesSchema)` to create a new message.
+ */
+export const PackSalesSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 23);
+
+/**
+ * Describes the message obol.v1.KindRevenue.
+ * Use `create(KindRevenueSchema)` to create a new message.
+ */
+export const KindRevenueSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 24);
+
+/**
+ * Describes the message obol.v1.FeatureSales.
+ * Use `create(FeatureSalesSchema)` to create a new message.
+ */
+export const FeatureSalesSchema = /*@__PURE__*/
+  messageDesc(file_obol_v1_account_service, 25);
+
+/**
+ * Describes the enum obol.v1.PaymentKind.
+ */
+export const PaymentKindSchema = /*@__PURE__*/
+  enumDesc(file_obol_v1_account_service, 0);
+
+/**
+ * What a payment bought.
+ *
+ * @generated from enum obol.v1.PaymentKind
+ */
+export const PaymentKind = /*@__PURE__*/
+  tsEnum(PaymentKindSchema);
 
 /**
  * Accounts, plans and payments: the catalog, Stripe Checkout, per-seat plans and operator actions.
