@@ -1,7 +1,11 @@
 package dev.obol.bench;
 
 import dev.obol.proto.v1.Asset;
+import com.google.protobuf.Timestamp;
+import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.CheckAndDebitRequest;
+import dev.obol.proto.v1.GetSalesSummaryRequest;
+import dev.obol.proto.v1.GetSalesSummaryResponse;
 import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.CheckRequest;
 import dev.obol.proto.v1.CheckResponse;
@@ -16,6 +20,8 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -31,7 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Seeds {@code --accounts} accounts with enough tokens, then keeps {@code --concurrency} calls in flight for
  * {@code --seconds} (after {@code --warmup-seconds}), each of one feature on a random account with a fresh request id,
  * prints a progress line every 5 s and then throughput and latency percentiles. In {@code --mode debit} every call is
- * a full write (lock, idempotency check, burn, ledger, commit); in {@code --mode check} it is the read-only Check.
+ * a full write (lock, idempotency check, burn, ledger, commit); in {@code --mode check} it is the read-only Check; in
+ * {@code --mode sales} the operators' GetSalesSummary of the last 365 days by month (use a small concurrency, and a
+ * key with account:operate).
  * With {@code --json} the last line of stdout is one JSON object (other tools read it):
  * {@code {"mode":"debit","accounts":10000,"concurrency":64,"throughput_per_s":…,"p50_ms":…,"p99_ms":…,"errors":…}}.
  *
@@ -45,7 +53,9 @@ public final class DebitBenchmark {
 
   enum Mode {
     DEBIT,
-    CHECK
+    CHECK,
+    /** AccountService.GetSalesSummary of the last 365 days by month: the operators' insight query, read-only. */
+    SALES
   }
 
   public static void main(String[] args) throws Exception {
@@ -100,7 +110,7 @@ public final class DebitBenchmark {
       try {
         mode = Mode.valueOf(option(args, "--mode", "debit").toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw usage("--mode is debit or check");
+        throw usage("--mode is debit, check or sales");
       }
       Options options =
           new Options(
@@ -140,7 +150,7 @@ public final class DebitBenchmark {
       System.err.println(message);
       System.err.println(
           "usage: obol-bench --target HOST:PORT --api-key KEY --accounts N --concurrency C --seconds S"
-              + " --warmup-seconds W --mode debit|check [--json]");
+              + " --warmup-seconds W --mode debit|check|sales [--json]");
       System.exit(2);
       return new IllegalStateException(message);
     }
@@ -198,7 +208,12 @@ public final class DebitBenchmark {
     }
 
     void print(Options options) {
-      String what = options.mode == Mode.DEBIT ? "CheckAndDebit" : "Check";
+      String what =
+          switch (options.mode) {
+            case DEBIT -> "CheckAndDebit";
+            case CHECK -> "Check";
+            case SALES -> "GetSalesSummary (365 days by month)";
+          };
       System.out.printf(
           Locale.ROOT,
           "%s: %d allowed, %d denied, %d failed in %.1fs = %.0f/s; latency ms p50 %.2f p90 %.2f p99 %.2f max %.2f%n",
@@ -225,6 +240,14 @@ public final class DebitBenchmark {
       Channel channel, String[] ids, Options options, int seconds, ScheduledExecutorService ticker, String phase)
       throws InterruptedException {
     WalletServiceGrpc.WalletServiceStub wallet = WalletServiceGrpc.newStub(channel);
+    AccountServiceGrpc.AccountServiceStub accounts = AccountServiceGrpc.newStub(channel);
+    Instant now = Instant.now();
+    GetSalesSummaryRequest sales =
+        GetSalesSummaryRequest.newBuilder()
+            .setFrom(Timestamp.newBuilder().setSeconds(now.minus(Duration.ofDays(365)).getEpochSecond()))
+            .setTo(Timestamp.newBuilder().setSeconds(now.getEpochSecond()))
+            .setGroupBy(GetSalesSummaryRequest.GroupBy.GROUP_BY_MONTH)
+            .build();
     Semaphore slots = new Semaphore(options.concurrency);
     AtomicLong ok = new AtomicLong();
     AtomicLong denied = new AtomicLong();
@@ -259,6 +282,8 @@ public final class DebitBenchmark {
                 .setRequestId(UUID.randomUUID().toString())
                 .build(),
             new Answer<CheckAndDebitResponse>(ok, denied, failed, finish, CheckAndDebitResponse::getAllowed));
+      } else if (options.mode == Mode.SALES) {
+        accounts.getSalesSummary(sales, new Answer<GetSalesSummaryResponse>(ok, denied, failed, finish, r -> true));
       } else {
         wallet.check(
             CheckRequest.newBuilder().setAccountId(account).setFeature(options.feature).build(),
