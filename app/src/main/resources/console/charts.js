@@ -31,6 +31,12 @@
     return 10 * power;
   }
 
+  // Drawn at the container's own width, so one SVG unit is one CSS pixel and the text keeps the page's size.
+  function widthOf(container, fallback) {
+    var width = Math.floor(container.clientWidth || 0);
+    return width >= 320 ? Math.min(width, 1200) : fallback;
+  }
+
   /**
    * Horizontal bars, one per item: {label, value, text, extra: {value, text, label}}. The extra is drawn as a thinner
    * second bar under the first (e.g. what was reversed of what was debited).
@@ -39,9 +45,9 @@
     options = options || {};
     container.textContent = '';
     if (!items.length) { return null; }
-    var width = 640;
+    var width = widthOf(container, 640);
     var labelWidth = 150;
-    var textWidth = 130;
+    var textWidth = 200;
     var rowHeight = 34;
     var top = 6;
     var barSpace = width - labelWidth - textWidth - 10;
@@ -59,7 +65,7 @@
       var y = top + index * rowHeight;
       var group = svgNode('g', { class: 'bar-row', 'data-label': item.label });
       var label = svgNode('text', { x: labelWidth - 8, y: y + 15, 'text-anchor': 'end', class: 'bar-label' },
-        clip(item.label, 20));
+        clip(item.label, 22));
       label.appendChild(svgNode('title', {}, item.label));
       group.appendChild(label);
       var length = max > 0 ? Math.max(item.value > 0 ? 2 : 0, (item.value / max) * barSpace) : 0;
@@ -89,7 +95,7 @@
     options = options || {};
     container.textContent = '';
     if (!periods.length) { return null; }
-    var width = 720;
+    var width = widthOf(container, 720);
     var height = 280;
     var left = 70;
     var right = 10;

@@ -307,7 +307,7 @@
       }
       try { sessionStorage.setItem(STORAGE_KEY, secret); } catch (e) { /* memory only, then */ }
       el('signin-key').value = '';
-      el('who-key').textContent = (state.keyId ? 'key ' + state.keyId : 'key')
+      el('who-key').textContent = (state.keyId ? 'key ' + state.keyId : 'signed in')
         + (learned.name ? ' (' + learned.name + ')' : '') + ' \u00b7 ' + held.join(', ')
         + (learned.exact ? '' : ' (probed)');
       show('who', true);
@@ -524,7 +524,12 @@
   function renderBalances() {
     var container = el('balances');
     container.textContent = '';
-    var wallets = state.account.wallets;
+    // The token wallet always; another asset's only when it holds something or has live grants (GetBalance answers
+    // an empty EUR wallet for an account that never had euros).
+    var wallets = state.account.wallets.filter(function (wallet) {
+      return wallet.asset === 'ASSET_TOKEN' || big(wallet.balance) !== 0n || big(wallet.held) !== 0n
+        || (wallet.grants || []).length > 0;
+    });
     if (!wallets.length) { container.appendChild(node('p', 'empty', 'No wallet yet.')); }
     wallets.forEach(function (wallet) {
       var box = node('div', 'wallet');
@@ -554,7 +559,7 @@
           var row = node('tr');
           row.setAttribute('data-grant', grant.grantId || '');
           cell(row, String(index + 1));
-          cell(row, has(SOURCE_NAMES, grant.source) ? SOURCE_NAMES[grant.source] : String(grant.source || ''));
+          cell(row, has(SOURCE_NAMES, grant.source) ? SOURCE_NAMES[grant.source] : String(grant.source || ''), 'nowrap');
           cell(row, amountText(wallet.asset, grant.amount), 'num');
           cell(row, amountText(wallet.asset, grant.remaining), 'num');
           cell(row, String(grant.priority === undefined ? '' : grant.priority), 'num');
@@ -646,13 +651,13 @@
         row.setAttribute('data-entry', entry.entryId || '');
         row.setAttribute('data-kind', entry.kind || '');
         cell(row, when(entry.createdAt), 'nowrap');
-        cell(row, has(KIND_NAMES, entry.kind) ? KIND_NAMES[entry.kind] : String(entry.kind || ''));
+        cell(row, has(KIND_NAMES, entry.kind) ? KIND_NAMES[entry.kind] : String(entry.kind || ''), 'nowrap');
         cell(row, entry.feature || '');
         cell(row, amountText(entry.asset, entry.amount, true), 'num ' + (big(entry.amount) < 0n ? 'debit' : 'credit'));
         cell(row, amountText(entry.asset, entry.balanceAfter), 'num');
         cell(row, entry.reason || '', 'reason');
         cell(row, entry.keyId || 'Obol', 'mono small key');
-        cell(row, entry.requestId || '', 'mono small');
+        cell(row, entry.requestId || '', 'mono small request');
         rows.appendChild(row);
       });
       var next = response.nextPageToken || '';
@@ -830,8 +835,8 @@
       }).then(function (response) {
         el('grant-form').reset();
         return refreshAccount().then(function () {
-          return 'Granted ' + amountText(asset, amount, true) + ' (grant ' + (response.grantId || '?') + '). New '
-            + assetName(asset) + ' balance: ' + amountText(asset, response.balance) + '.';
+          return 'Granted ' + amountText(asset, amount, true) + ' (grant ' + (response.grantId || '?') + '). New balance: '
+            + amountText(asset, response.balance) + '.';
         });
       });
     });
@@ -869,8 +874,8 @@
               asset = w.asset;
             }
           });
-          return 'Reversed ' + amountText(asset, response.reversed) + ' of debit ' + debitId + '. New '
-            + (asset ? assetName(asset) + ' ' : '') + 'balance: ' + amountText(asset, response.balance) + '.';
+          return 'Reversed ' + amountText(asset, response.reversed) + ' of debit ' + debitId + '. New balance: '
+            + amountText(asset, response.balance) + (asset ? '' : ' (in the debit\u2019s minor unit)') + '.';
         });
       });
     });
@@ -1110,7 +1115,7 @@
     var expired = key.expiresAt && new Date(key.expiresAt).getTime() <= Date.now();
     var stateText = key.revokedAt ? 'revoked ' + when(key.revokedAt) : (expired ? 'expired' : 'active');
     cell(row, stateText, 'state ' + (key.revokedAt || expired ? 'bad' : 'ok'));
-    var actions = cell(row, null);
+    var actions = cell(row, null, 'nowrap');
     if (!key.revokedAt) {
       var button = node('button', 'danger small revoke', 'Revoke');
       button.type = 'button';
