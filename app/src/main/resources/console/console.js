@@ -716,6 +716,8 @@
             ? { value: Number(big(row.reversed)), text: amountText(asset, row.reversed) + ' reversed' } : null
         };
       });
+      // Shown before drawing: the chart is drawn at its container's width.
+      show('usage-card', true);
       el('usage-title').textContent = MONTH_NAMES[month] + ' ' + year + ' (UTC), ' + assetName(asset)
         + ': debited per feature' + (items.some(function (i) { return i.extra; }) ? ', and reversed (thin bar)' : '');
       window.ObolCharts.hbars(el('usage-chart'), items, {
@@ -1000,6 +1002,8 @@
 
   function renderSales(response, window0) {
     var periods = response.periods || [];
+    // Shown before drawing: the charts are drawn at their containers' width.
+    show('sales-body', true);
     var totals = response.totals || {};
     el('sales-unit').textContent = window0.unit;
 
