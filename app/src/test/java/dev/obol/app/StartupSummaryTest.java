@@ -68,7 +68,8 @@ class StartupSummaryTest {
           .contains("HTTP on :" + app.bean(EmbeddedServer.class).getPort() + ": Stripe webhook (POST /stripe/webhook),"
               + " health (GET /health, /health/liveness, /health/readiness), metrics (GET /prometheus),"
               + " Connect (HTTP/JSON) (POST /obol.v1.<Service>/<Method>),"
-              + " customer portal (GET /portal, /portal/portal.css, /portal/portal.js)")
+              + " customer portal (GET /portal, /portal/portal.css, /portal/portal.js),"
+              + " operator console (GET /console, /console/charts.js, /console/console.css, /console/console.js)")
           .doesNotContain("http://");
     }
   }

@@ -192,7 +192,8 @@ public final class StartupSummary {
       case "metrics" -> 2;
       case "Connect (HTTP/JSON)" -> 3;
       case "customer portal" -> 4;
-      default -> 5;
+      case "operator console" -> 5;
+      default -> 6;
     };
   }
 
@@ -204,6 +205,7 @@ public final class StartupSummary {
     return switch (first) {
       case "stripe" -> "Stripe webhook";
       case "portal" -> "customer portal";
+      case "console" -> "operator console";
       case "health" -> "health";
       case "metrics", "prometheus" -> "metrics";
       default -> "/" + first;

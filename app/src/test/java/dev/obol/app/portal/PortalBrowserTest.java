@@ -107,6 +107,15 @@ class PortalBrowserTest {
     // The key is in no address: not the bar, not the history.
     assertThat(driver.getCurrentUrl()).doesNotContain("key=").doesNotContain("#");
 
+    // For people reviewing the layout (docs/screenshots/portal.png); not asserted.
+    try {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "screenshots"));
+      java.nio.file.Files.write(java.nio.file.Path.of("target", "screenshots", "portal.png"),
+          ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    } catch (java.io.IOException e) {
+      // Only a picture.
+    }
+
     driver.manage().window().setSize(new Dimension(375, 700));
     Object fits = ((JavascriptExecutor) driver)
         .executeScript("return document.documentElement.scrollWidth <= window.innerWidth");
