@@ -7,6 +7,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +39,18 @@ public final class DatabaseLocation implements AutoCloseable {
       @Property(name = "obol.database.embedded-port", defaultValue = "0") int embeddedPort,
       @Property(name = "obol.data-dir", defaultValue = "./obol-data") String dataDir) {
     if (url == null || url.isBlank()) {
-      this.lock = DataDirectoryLock.acquire(Path.of(dataDir));
-      try {
-        this.embedded = EmbeddedDatabase.start(Path.of(dataDir), embeddedPort);
-      } catch (RuntimeException e) {
-        lock.close();
-        throw e;
+      Optional<EarlyEmbeddedStart.Started> early = EarlyEmbeddedStart.take(Path.of(dataDir), embeddedPort);
+      if (early.isPresent()) {
+        this.lock = early.get().lock();
+        this.embedded = early.get().embedded();
+      } else {
+        this.lock = DataDirectoryLock.acquire(Path.of(dataDir));
+        try {
+          this.embedded = EmbeddedDatabase.start(Path.of(dataDir), embeddedPort);
+        } catch (RuntimeException e) {
+          lock.close();
+          throw e;
+        }
       }
       this.url = embedded.jdbcUrl(EmbeddedDatabase.DATABASE);
       this.user = embedded.user();
