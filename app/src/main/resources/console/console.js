@@ -658,6 +658,21 @@
         cell(row, entry.reason || '', 'reason');
         cell(row, entry.keyId || 'Obol', 'mono small key');
         cell(row, entry.requestId || '', 'mono small request');
+        // A debit (or a hold's capture) can be reversed from its line: the button fills the reverse form, which is
+        // reviewed and confirmed like any action.
+        var action = node('td');
+        if (entry.debitId && (entry.kind === 'ENTRY_KIND_DEBIT' || entry.kind === 'ENTRY_KIND_CAPTURE')
+            && can('wallet:debit')) {
+          var reverse = node('button', 'link reverse-line', 'Reverse\u2026');
+          reverse.type = 'button';
+          reverse.setAttribute('data-debit', entry.debitId);
+          reverse.addEventListener('click', function () {
+            el('reverse-debit').value = entry.debitId;
+            el('reverse-reason').focus();
+          });
+          action.appendChild(reverse);
+        }
+        row.appendChild(action);
         rows.appendChild(row);
       });
       var next = response.nextPageToken || '';

@@ -201,6 +201,14 @@ public final class WalletProtoMapper {
     return response.build();
   }
 
+  /** A debit's entries, its captures' and its reversals' carry the debit id as their operation id. */
+  static String debitId(dev.obol.domain.model.LedgerEntry entry) {
+    return switch (entry.kind()) {
+      case DEBIT, CAPTURE, REVERSAL -> entry.operationId() == null ? "" : entry.operationId();
+      default -> "";
+    };
+  }
+
   static GrantInfo grantInfo(Grant grant) {
     GrantInfo.Builder info =
         GrantInfo.newBuilder()
@@ -233,6 +241,7 @@ public final class WalletProtoMapper {
               .setAmount(entry.amount())
               .setBalanceAfter(entry.balanceAfter())
               .setHeldChange(entry.heldChange())
+              .setDebitId(debitId(entry))
               .setCreatedAt(timestamp(entry.createdAt()));
       if (entry.feature() != null) {
         proto.setFeature(entry.feature());

@@ -114,6 +114,9 @@ class HoldsEndToEndTest implements ObolTestProperties {
             tuple(EntryKind.ENTRY_KIND_HOLD, 0L, 150L, 150L),
             tuple(EntryKind.ENTRY_KIND_GRANT, 300L, 0L, 300L));
     assertThat(entries.get(1).getFeature()).isEqualTo("image");
+    // The capture's line names its debit (what ReverseDebit takes); the hold's and the release's none.
+    assertThat(entries).extracting(LedgerEntry::getDebitId)
+        .containsExactly("", captured.getDebitId(), "", "");
 
     // A captured debit is reversed like any other.
     assertThat(

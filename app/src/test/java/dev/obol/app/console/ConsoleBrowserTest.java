@@ -188,7 +188,9 @@ class ConsoleBrowserTest {
     signIn(ObolTestApp.ADMIN_KEY);
     openAccount(account);
     assertThat(find("#balances [data-asset='ASSET_TOKEN'] .balance").getText()).isEqualTo("250 tokens");
-    type("reverse-debit", debitId);
+    // The debit's ledger line fills the form with its debit id.
+    waitFor(d -> find("#ledger-rows tr[data-kind='ENTRY_KIND_DEBIT'] button.reverse-line")).click();
+    assertThat(find("#reverse-debit").getAttribute("value")).isEqualTo(debitId);
     type("reverse-reason", "the image never rendered");
     click("reverse-review");
     assertThat(text("confirm-text")).contains("all that is left of").contains(debitId);
