@@ -6,6 +6,8 @@ import dev.obol.proto.v1.AccountServiceGrpc;
 import dev.obol.proto.v1.CheckAndDebitRequest;
 import dev.obol.proto.v1.GetSalesSummaryRequest;
 import dev.obol.proto.v1.GetSalesSummaryResponse;
+import dev.obol.proto.v1.GetUsageSummaryRequest;
+import dev.obol.proto.v1.GetUsageSummaryResponse;
 import dev.obol.proto.v1.CheckAndDebitResponse;
 import dev.obol.proto.v1.CheckRequest;
 import dev.obol.proto.v1.CheckResponse;
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * prints a progress line every 5 s and then throughput and latency percentiles. In {@code --mode debit} every call is
  * a full write (lock, idempotency check, burn, ledger, commit); in {@code --mode check} it is the read-only Check; in
  * {@code --mode sales} the operators' GetSalesSummary of the last 365 days by month (use a small concurrency, and a
- * key with account:operate).
+ * key with account:operate); in {@code --mode usage} GetUsageSummary of a seeded account's last 31 days by feature.
  * With {@code --json} the last line of stdout is one JSON object (other tools read it):
  * {@code {"mode":"debit","accounts":10000,"concurrency":64,"throughput_per_s":…,"p50_ms":…,"p99_ms":…,"errors":…}}.
  *
@@ -55,7 +57,9 @@ public final class DebitBenchmark {
     DEBIT,
     CHECK,
     /** AccountService.GetSalesSummary of the last 365 days by month: the operators' insight query, read-only. */
-    SALES
+    SALES,
+    /** WalletService.GetUsageSummary of one account's tokens over the last 31 days by feature, read-only. */
+    USAGE
   }
 
   public static void main(String[] args) throws Exception {
@@ -110,7 +114,7 @@ public final class DebitBenchmark {
       try {
         mode = Mode.valueOf(option(args, "--mode", "debit").toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw usage("--mode is debit, check or sales");
+        throw usage("--mode is debit, check, sales or usage");
       }
       Options options =
           new Options(
@@ -150,7 +154,7 @@ public final class DebitBenchmark {
       System.err.println(message);
       System.err.println(
           "usage: obol-bench --target HOST:PORT --api-key KEY --accounts N --concurrency C --seconds S"
-              + " --warmup-seconds W --mode debit|check|sales [--json]");
+              + " --warmup-seconds W --mode debit|check|sales|usage [--json]");
       System.exit(2);
       return new IllegalStateException(message);
     }
@@ -213,6 +217,7 @@ public final class DebitBenchmark {
             case DEBIT -> "CheckAndDebit";
             case CHECK -> "Check";
             case SALES -> "GetSalesSummary (365 days by month)";
+            case USAGE -> "GetUsageSummary (one account, 31 days by feature)";
           };
       System.out.printf(
           Locale.ROOT,
@@ -282,6 +287,16 @@ public final class DebitBenchmark {
                 .setRequestId(UUID.randomUUID().toString())
                 .build(),
             new Answer<CheckAndDebitResponse>(ok, denied, failed, finish, CheckAndDebitResponse::getAllowed));
+      } else if (options.mode == Mode.USAGE) {
+        wallet.getUsageSummary(
+            GetUsageSummaryRequest.newBuilder()
+                .setAccountId(account)
+                .setAsset(Asset.ASSET_TOKEN)
+                .setFrom(Timestamp.newBuilder().setSeconds(now.minus(Duration.ofDays(31)).getEpochSecond()))
+                .setTo(Timestamp.newBuilder().setSeconds(now.getEpochSecond() + 1))
+                .setGroupBy(GetUsageSummaryRequest.GroupBy.GROUP_BY_FEATURE)
+                .build(),
+            new Answer<GetUsageSummaryResponse>(ok, denied, failed, finish, r -> true));
       } else if (options.mode == Mode.SALES) {
         accounts.getSalesSummary(sales, new Answer<GetSalesSummaryResponse>(ok, denied, failed, finish, r -> true));
       } else {
