@@ -547,9 +547,10 @@
         var wrap = node('div', 'scroll');
         var table = node('table', 'grants');
         var headRow = node('tr');
-        ['#', 'Source', 'Amount', 'Remaining', 'Priority', 'Expires (UTC)', 'Reference', 'Grant'].forEach(function (h, i) {
-          headRow.appendChild(node('th', i === 2 || i === 3 || i === 4 ? 'num' : '', h));
-        });
+        ['#', 'Source', 'Amount', 'Remaining', 'Held', 'Priority', 'Expires (UTC)', 'Reference', 'Grant']
+          .forEach(function (h, i) {
+            headRow.appendChild(node('th', i >= 2 && i <= 5 ? 'num' : '', h));
+          });
         var thead = node('thead');
         thead.appendChild(headRow);
         table.appendChild(thead);
@@ -562,6 +563,8 @@
           cell(row, has(SOURCE_NAMES, grant.source) ? SOURCE_NAMES[grant.source] : String(grant.source || ''), 'nowrap');
           cell(row, amountText(wallet.asset, grant.amount), 'num');
           cell(row, amountText(wallet.asset, grant.remaining), 'num');
+          // Held by open holds (Reserve): part of remaining, not spendable until captured or released.
+          cell(row, amountText(wallet.asset, grant.held || '0'), 'num held');
           cell(row, String(grant.priority === undefined ? '' : grant.priority), 'num');
           cell(row, grant.expiresAt ? when(grant.expiresAt) : 'never');
           cell(row, grant.reference || '');

@@ -16,6 +16,7 @@ import dev.obol.proto.v1.EntryKind;
 import dev.obol.proto.v1.GetBalanceRequest;
 import dev.obol.proto.v1.GrantRequest;
 import dev.obol.proto.v1.GrantSource;
+import dev.obol.proto.v1.ReserveRequest;
 import dev.obol.proto.v1.LedgerEntry;
 import dev.obol.proto.v1.ListFeaturesRequest;
 import dev.obol.proto.v1.ListLedgerEntriesRequest;
@@ -213,6 +214,24 @@ class ConsoleBrowserTest {
     assertThat(waitVisible("action-error").getText())
         .isEqualTo("debit '" + debitId + "' has been fully reversed (failed_precondition, DEBIT_ALREADY_REVERSED)");
     assertThat(balance(account)).isEqualTo(300);
+  }
+
+  @Test
+  void aHoldShowsAsHeldOnTheWalletAndItsGrant() {
+    String account = "acct-hold-" + UUID.randomUUID();
+    grant(account, Asset.ASSET_TOKEN, 300, GrantSource.GRANT_SOURCE_PURCHASE, "pack");
+    app.wallet().reserve(ReserveRequest.newBuilder()
+        .setAccountId(account)
+        .setAsset(Asset.ASSET_TOKEN)
+        .setAmount(120)
+        .setRequestId("hold-" + UUID.randomUUID())
+        .build());
+
+    signIn(ObolTestApp.ADMIN_KEY);
+    openAccount(account);
+    assertThat(find("#balances [data-asset='ASSET_TOKEN'] .balance").getText()).isEqualTo("180 tokens");
+    assertThat(find("#balances [data-asset='ASSET_TOKEN'] .held").getText()).isEqualTo("120 tokens held");
+    assertThat(find("#balances [data-asset='ASSET_TOKEN'] tbody tr td.held").getText()).isEqualTo("120 tokens");
   }
 
   @Test
