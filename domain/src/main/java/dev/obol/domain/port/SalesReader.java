@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Aggregates over every account for the sales summary, read outside any account lock. Each method answers per period
  * key of {@code grouping} (UTC "2026-12-03" or "2026-12"), or, with a null grouping, for the whole window under the
- * key "".
+ * key "" (the service asks so only for the distinct counts, which do not add up over periods).
  */
 public interface SalesReader {
 

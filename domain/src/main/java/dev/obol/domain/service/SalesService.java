@@ -1,6 +1,5 @@
 package dev.obol.domain.service;
 
-import dev.obol.domain.model.UsageGrouping;
 import dev.obol.domain.payment.PaymentKind;
 import dev.obol.domain.port.SalesReader;
 import dev.obol.domain.port.SalesReader.FeatureGroup;
@@ -22,8 +21,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The sales summary, folded from the reader's aggregates: per period of the window, and the window as a whole (whose
- * distinct counts are read for the whole window, not added up from the periods).
+ * The sales summary, folded from the reader's aggregates: per period of the window, and the window as a whole, whose
+ * counts and sums are the periods' added up and whose distinct counts are read for the whole window.
  */
 public final class SalesService implements SalesUseCases {
 
@@ -35,29 +34,20 @@ public final class SalesService implements SalesUseCases {
 
   @Override
   public SalesSummary salesSummary(SalesQuery query) {
-    Map<String, Period> periods = periods(query.from(), query.to(), query.groupBy());
-    Period totals = periods(query.from(), query.to(), null).get("");
-    return new SalesSummary(List.copyOf(periods.values()), totals == null ? empty("") : totals);
-  }
-
-  /** Periods in key order; only those with a payment, a refund, a dispute or a debit. */
-  private Map<String, Period> periods(Instant from, Instant to, UsageGrouping grouping) {
-    List<PaymentGroup> payments = reader.payments(from, to, grouping);
-    List<ReversalGroup> reversals = reader.reversals(from, to, grouping);
-    List<FeatureGroup> features = reader.features(from, to, grouping);
-    Map<String, Long> paying = reader.payingAccounts(from, to, grouping);
-    Map<String, Long> subscribers = reader.activeSubscribers(from, to, grouping);
+    Instant from = query.from();
+    Instant to = query.to();
+    List<PaymentGroup> payments = reader.payments(from, to, query.groupBy());
+    List<ReversalGroup> reversals = reader.reversals(from, to, query.groupBy());
+    List<FeatureGroup> features = reader.features(from, to, query.groupBy());
+    Map<String, Long> paying = reader.payingAccounts(from, to, query.groupBy());
+    Map<String, Long> subscribers = reader.activeSubscribers(from, to, query.groupBy());
     TreeSet<String> keys = new TreeSet<>();
     payments.forEach(p -> keys.add(p.key()));
     reversals.forEach(r -> keys.add(r.key()));
     features.forEach(f -> keys.add(f.key()));
-    if (grouping == null) {
-      keys.add("");
-    }
-    Map<String, Period> result = new TreeMap<>();
+    List<Period> periods = new ArrayList<>();
     for (String key : keys) {
-      result.put(
-          key,
+      periods.add(
           period(
               key,
               payments.stream().filter(p -> p.key().equals(key)).toList(),
@@ -66,7 +56,16 @@ public final class SalesService implements SalesUseCases {
               paying.getOrDefault(key, 0L),
               subscribers.getOrDefault(key, 0L)));
     }
-    return result;
+    // Counts and sums add up over the periods; only the distinct counts are read again for the whole window.
+    Period totals =
+        period(
+            "",
+            payments,
+            reversals,
+            features,
+            reader.payingAccounts(from, to, null).getOrDefault("", 0L),
+            reader.activeSubscribers(from, to, null).getOrDefault("", 0L));
+    return new SalesSummary(periods, totals);
   }
 
   static Period period(
@@ -119,9 +118,15 @@ public final class SalesService implements SalesUseCases {
     }
     List<PackSales> packSales = new ArrayList<>();
     packs.forEach((name, sums) -> packSales.add(new PackSales(name, sums[0], sums[1])));
+    Map<String, long[]> byFeature = new TreeMap<>();
+    for (FeatureGroup group : features) {
+      long[] sum = byFeature.computeIfAbsent(group.feature(), k -> new long[2]);
+      sum[0] = Math.addExact(sum[0], group.debitCount());
+      sum[1] = Math.addExact(sum[1], group.debited());
+    }
     List<FeatureSales> top =
-        features.stream()
-            .map(f -> new FeatureSales(f.feature(), f.debitCount(), f.debited()))
+        byFeature.entrySet().stream()
+            .map(e -> new FeatureSales(e.getKey(), e.getValue()[0], e.getValue()[1]))
             .sorted(Comparator.comparingLong(FeatureSales::debited).reversed().thenComparing(FeatureSales::feature))
             .limit(Period.TOP_FEATURES_MAX)
             .toList();
@@ -144,7 +149,4 @@ public final class SalesService implements SalesUseCases {
         top);
   }
 
-  private static Period empty(String key) {
-    return period(key, List.of(), List.of(), List.of(), 0, 0);
-  }
 }

@@ -28,14 +28,7 @@ class SalesServiceTest {
       new SalesReader() {
         @Override
         public List<PaymentGroup> payments(Instant from, Instant to, UsageGrouping grouping) {
-          return grouping == null
-              ? List.of(
-                  new PaymentGroup("", PaymentKind.TOKEN_PACK, "standard", 3, 11_997),
-                  new PaymentGroup("", PaymentKind.TOKEN_PACK, "basic", 1, 999),
-                  new PaymentGroup("", PaymentKind.TOP_UP, null, 2, 7000),
-                  new PaymentGroup("", PaymentKind.SUBSCRIPTION_INVOICE, NEW_SUBSCRIPTION, 1, 990),
-                  new PaymentGroup("", PaymentKind.SUBSCRIPTION_INVOICE, RENEWED_SUBSCRIPTION, 1, 990))
-              : List.of(
+          return List.of(
                   new PaymentGroup("2026-11", PaymentKind.TOKEN_PACK, "standard", 2, 7998),
                   new PaymentGroup("2026-11", PaymentKind.SUBSCRIPTION_INVOICE, NEW_SUBSCRIPTION, 1, 990),
                   new PaymentGroup("2026-12", PaymentKind.TOKEN_PACK, "standard", 1, 3999),
@@ -51,8 +44,7 @@ class SalesServiceTest {
 
         @Override
         public List<ReversalGroup> reversals(Instant from, Instant to, UsageGrouping grouping) {
-          String key = grouping == null ? "" : "2026-12";
-          return List.of(new ReversalGroup(key, false, 1, 1000), new ReversalGroup(key, true, 1, 3999));
+          return List.of(new ReversalGroup("2026-12", false, 1, 1000), new ReversalGroup("2026-12", true, 1, 3999));
         }
 
         @Override
@@ -63,9 +55,8 @@ class SalesServiceTest {
         @Override
         public List<FeatureGroup> features(Instant from, Instant to, UsageGrouping grouping) {
           List<FeatureGroup> rows = new ArrayList<>();
-          String key = grouping == null ? "" : "2026-12";
           for (int i = 0; i < 12; i++) {
-            rows.add(new FeatureGroup(key, "f" + (char) ('a' + i), 1, 10 + i));
+            rows.add(new FeatureGroup("2026-12", "f" + (char) ('a' + i), 1, 10 + i));
           }
           return rows;
         }
