@@ -1,6 +1,11 @@
 package dev.obol.grpc;
 
 import dev.obol.domain.model.AccountId;
+import dev.obol.domain.usecase.AutoRechargeUseCases;
+import dev.obol.proto.v1.GetAutoRechargeRequest;
+import dev.obol.proto.v1.GetAutoRechargeResponse;
+import dev.obol.proto.v1.SetAutoRechargeRequest;
+import dev.obol.proto.v1.SetAutoRechargeResponse;
 import dev.obol.domain.usecase.AccountListUseCases;
 import dev.obol.domain.usecase.SalesUseCases;
 import dev.obol.domain.usecase.AccountUseCases;
@@ -35,6 +40,7 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
 
   private final AccountListUseCases listing;
   private final SalesUseCases sales;
+  private final AutoRechargeUseCases recharges;
 
   /** Without the listing and sales: ListAccounts and GetSalesSummary answer UNIMPLEMENTED. */
   public AccountGrpcEndpoint(PaymentUseCases payments, AccountUseCases accounts) {
@@ -43,6 +49,17 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
 
   public AccountGrpcEndpoint(
       PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing, SalesUseCases sales) {
+    this(payments, accounts, listing, sales, null);
+  }
+
+  /** @param recharges null: SetAutoRecharge and GetAutoRecharge answer UNIMPLEMENTED */
+  public AccountGrpcEndpoint(
+      PaymentUseCases payments,
+      AccountUseCases accounts,
+      AccountListUseCases listing,
+      SalesUseCases sales,
+      AutoRechargeUseCases recharges) {
+    this.recharges = recharges;
     this.payments = payments;
     this.accounts = accounts;
     this.listing = listing;
@@ -59,6 +76,30 @@ public final class AccountGrpcEndpoint extends AccountServiceGrpc.AccountService
         "",
         responses,
         () -> InsightsProtoMapper.salesResponse(sales.salesSummary(InsightsProtoMapper.salesQuery(request))));
+  }
+
+  @Override
+  public void setAutoRecharge(SetAutoRechargeRequest request, StreamObserver<SetAutoRechargeResponse> responses) {
+    if (recharges == null) {
+      super.setAutoRecharge(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        request.getRequestId(),
+        responses,
+        () -> AutoRechargeProtoMapper.setResponse(recharges.set(AutoRechargeProtoMapper.command(request))));
+  }
+
+  @Override
+  public void getAutoRecharge(GetAutoRechargeRequest request, StreamObserver<GetAutoRechargeResponse> responses) {
+    if (recharges == null) {
+      super.getAutoRecharge(request, responses);
+      return;
+    }
+    GrpcErrors.unary(
+        "",
+        responses,
+        () -> AutoRechargeProtoMapper.getResponse(recharges.get(AccountId.of(request.getAccountId()))));
   }
 
   // ---- payments (catalog, checkout) ------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ public final class RpcScopes {
     require(AccountServiceGrpc.getListCatalogMethod(), Scope.ACCOUNT_READ);
     require(AccountServiceGrpc.getSetSeatCountMethod(), Scope.ACCOUNT_WRITE);
     require(AccountServiceGrpc.getCreateCheckoutSessionMethod(), Scope.ACCOUNT_WRITE);
+    require(AccountServiceGrpc.getSetAutoRechargeMethod(), Scope.ACCOUNT_WRITE);
+    require(AccountServiceGrpc.getGetAutoRechargeMethod(), Scope.ACCOUNT_READ);
     require(AccountServiceGrpc.getSuspendAccountMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getReinstateAccountMethod(), Scope.ACCOUNT_OPERATE);
     require(AccountServiceGrpc.getListAccountsMethod(), Scope.ACCOUNT_OPERATE);

@@ -185,4 +185,18 @@ final class PostgresPaymentSession implements PaymentSession {
       throw new PersistenceException("expiredFrom on account " + accountId + " failed", e);
     }
   }
+
+  @Override
+  public void savePaymentMethod(String customerId, String paymentMethodId, java.time.Instant at) {
+    try (java.sql.PreparedStatement statement = wallet.prepare(PostgresPaymentCustomers.SAVE_PAYMENT_METHOD_SQL)) {
+      statement.setString(1, accountId.value());
+      statement.setString(2, customerId);
+      statement.setString(3, paymentMethodId);
+      Jdbc.setInstant(statement, 4, at);
+      Jdbc.setInstant(statement, 5, at);
+      statement.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new PersistenceException("saving the payment method of " + accountId + " failed", e);
+    }
+  }
 }

@@ -126,6 +126,14 @@ public final class PostgresPaymentStore implements PaymentStore {
   }
 
   @Override
+  public Optional<AccountId> accountOfCustomer(String customerId) {
+    return transactions.query(
+        "SELECT account_id FROM payment_customers WHERE customer_id = ?",
+        statement -> statement.setString(1, customerId),
+        rows -> rows.next() ? Optional.of(AccountId.of(rows.getString(1))) : Optional.empty());
+  }
+
+  @Override
   public List<SubscriptionRef> subscriptionsDue(Instant now, int limit) {
     return tables.subscriptions().due(now, limit).stream().map(PaymentRows::subscriptionRef).toList();
   }

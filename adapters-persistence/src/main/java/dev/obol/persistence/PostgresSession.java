@@ -13,6 +13,8 @@ import dev.obol.domain.model.Reservation;
 import dev.obol.domain.model.SeatCharge;
 import dev.obol.domain.model.SeatPlan;
 import dev.obol.domain.model.Wallet;
+import dev.obol.domain.payment.AutoRecharge;
+import dev.obol.domain.payment.RechargeAttempt;
 import dev.obol.domain.port.AccountSession;
 import dev.obol.domain.port.AccountStore.LockMode;
 import dev.obol.domain.port.AccountStore.Prefetch;
@@ -49,6 +51,7 @@ final class PostgresSession implements AccountSession {
   private Prefetched prefetched;
   private final AccountTables tables;
   private final PostgresSeats seats;
+  private Optional<AutoRecharge> autoRecharge = Optional.empty();
 
   private PostgresSession(
       Connection connection, AccountTables tables, AccountId accountId, Account account, String keyId) {
@@ -140,7 +143,7 @@ final class PostgresSession implements AccountSession {
           "INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES (?, 'ACTIVE', now(), now())"
               + " ON CONFLICT (account_id) DO NOTHING; ");
     }
-    sql.append(AccountRows.ACCOUNT_COLUMNS).append(" WHERE account_id = ? FOR NO KEY UPDATE");
+    sql.append(LOCK_SQL);
     if (prefetch != null) {
       sql.append("; ").append(REQUEST_SQL).append("; ").append(OPEN_GRANTS_SQL);
     }
@@ -168,10 +171,15 @@ final class PostgresSession implements AccountSession {
         throw new SQLException("expected the account lock's rows");
       }
       Account account;
+      Optional<AutoRecharge> autoRecharge = Optional.empty();
       try (ResultSet rows = statement.getResultSet()) {
         account = rows.next() ? AccountRows.account(rows) : null;
+        if (account != null) {
+          autoRecharge = AutoRechargeRows.joined(rows, accountId);
+        }
       }
       PostgresSession session = new PostgresSession(connection, tables, accountId, account, keyId);
+      session.autoRecharge = autoRecharge;
       if (prefetch != null) {
         statement.getMoreResults();
         Optional<StoredRequest> request;
@@ -203,6 +211,16 @@ final class PostgresSession implements AccountSession {
       this.grants = grants;
     }
   }
+
+  /**
+   * The account's lock, with its auto-recharge settings read in the same statement: an index probe on a small
+   * table, so the threshold check after a debit costs no round trip. Only the account's row is locked; the settings
+   * row changes only under that lock.
+   */
+  private static final String LOCK_SQL =
+      "SELECT a.account_id, a.status, a.created_at, " + AutoRechargeRows.JOINED_COLUMNS
+          + " FROM accounts a LEFT JOIN auto_recharges r ON r.account_id = a.account_id"
+          + " WHERE a.account_id = ? FOR NO KEY UPDATE OF a";
 
   private static final String REQUEST_SQL = AccountRows.REQUEST_COLUMNS + " WHERE account_id = ? AND request_id = ?";
 
@@ -453,6 +471,65 @@ final class PostgresSession implements AccountSession {
       }
     } catch (SQLException e) {
       throw failed("findReservation", e);
+    }
+  }
+
+  // ---- auto-recharge --------------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<AutoRecharge> autoRecharge() {
+    return autoRecharge;
+  }
+
+  @Override
+  public void saveAutoRecharge(AutoRecharge next) {
+    try (PreparedStatement statement = prepare(AutoRechargeRows.UPSERT_SQL)) {
+      AutoRechargeRows.bindUpsert(statement, next);
+      statement.executeUpdate();
+      autoRecharge = Optional.of(next);
+    } catch (SQLException e) {
+      throw failed("saveAutoRecharge", e);
+    }
+  }
+
+  @Override
+  public void insertRechargeAttempt(RechargeAttempt attempt) {
+    try (PreparedStatement statement = prepare(AutoRechargeRows.INSERT_ATTEMPT_SQL)) {
+      AutoRechargeRows.bindInsert(statement, attempt);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("insertRechargeAttempt", e);
+    }
+  }
+
+  @Override
+  public Optional<RechargeAttempt> findRechargeAttempt(long sequence) {
+    try (PreparedStatement statement =
+        prepare(AutoRechargeRows.ATTEMPT_COLUMNS + " WHERE account_id = ? AND sequence = ?")) {
+      statement.setString(1, accountId.value());
+      statement.setLong(2, sequence);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(AutoRechargeRows.attempt(rows)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failed("findRechargeAttempt", e);
+    }
+  }
+
+  @Override
+  public void updateRechargeAttempt(RechargeAttempt attempt) {
+    try (PreparedStatement statement = prepare(AutoRechargeRows.UPDATE_ATTEMPT_SQL)) {
+      statement.setString(1, attempt.status().name());
+      statement.setString(2, attempt.paymentIntentId());
+      statement.setString(3, attempt.error());
+      Jdbc.setInstant(statement, 4, attempt.updatedAt());
+      statement.setString(5, accountId.value());
+      statement.setLong(6, attempt.sequence());
+      if (statement.executeUpdate() != 1) {
+        throw new PersistenceException("no recharge attempt " + attempt.sequence() + " to update", null);
+      }
+    } catch (SQLException e) {
+      throw failed("updateRechargeAttempt", e);
     }
   }
 

@@ -12,6 +12,9 @@ import com.stripe.model.Event;
 import com.stripe.model.EventDataObjectDeserializer;
 import com.stripe.model.Invoice;
 import com.stripe.model.InvoiceLineItem;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.PaymentMethod;
+import com.stripe.model.StripeError;
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
 import com.stripe.model.checkout.Session;
@@ -51,7 +54,10 @@ public final class StripeEventTranslator implements PaymentEventParser {
           "customer.subscription.deleted",
           "charge.refunded",
           "charge.dispute.created",
-          "charge.dispute.closed");
+          "charge.dispute.closed",
+          "payment_intent.succeeded",
+          "payment_intent.payment_failed",
+          "payment_method.attached");
 
   private final PaymentCatalog catalog;
 
@@ -132,6 +138,9 @@ public final class StripeEventTranslator implements PaymentEventParser {
       case "charge.refunded" -> refund(object(event, Charge.class));
       case "charge.dispute.created" -> dispute(object(event, Dispute.class));
       case "charge.dispute.closed" -> disputeClosed(object(event, Dispute.class));
+      case "payment_intent.succeeded" -> paymentIntentSucceeded(object(event, PaymentIntent.class));
+      case "payment_intent.payment_failed" -> paymentIntentFailed(object(event, PaymentIntent.class));
+      case "payment_method.attached" -> paymentMethodAttached(object(event, PaymentMethod.class));
       default -> new PaymentEvent.Irrelevant();
     };
   }
@@ -354,6 +363,72 @@ public final class StripeEventTranslator implements PaymentEventParser {
     }
     long amount = dispute.getAmount() == null ? 0 : dispute.getAmount();
     return new PaymentEvent.DisputeWon(null, dispute.getPaymentIntent(), dispute.getId(), amount);
+  }
+
+  // ---- auto-recharge: off-session payment intents and saved payment methods ---------------------------------------
+
+  /**
+   * An auto-recharge's PaymentIntent grants here (Obol created it, no checkout session exists); a checkout's
+   * PaymentIntent that saved its card for later records the payment method; any other one is the checkout's business.
+   */
+  private static PaymentEvent paymentIntentSucceeded(PaymentIntent intent) {
+    Map<String, String> metadata = orEmpty(intent.getMetadata());
+    AccountId accountId = account(metadata.get(CheckoutMetadata.ACCOUNT_ID), null);
+    if (CheckoutMetadata.KIND_AUTO_RECHARGE.equals(metadata.get(CheckoutMetadata.KIND))) {
+      Long sequence = positive(metadata.get(CheckoutMetadata.SEQUENCE));
+      if (accountId == null || sequence == null) {
+        return new PaymentEvent.Unusable("payment intent " + intent.getId() + " has no auto-recharge account/sequence");
+      }
+      long received = intent.getAmountReceived() == null ? 0 : intent.getAmountReceived();
+      if ("TOKEN".equals(metadata.get(CheckoutMetadata.ASSET))) {
+        Long tokens = positive(metadata.get(CheckoutMetadata.TOKENS));
+        if (tokens == null) {
+          return new PaymentEvent.Unusable("payment intent " + intent.getId() + " has no token count in its metadata");
+        }
+        return new PaymentEvent.AutoRechargePaid(
+            accountId, intent.getId(), sequence, PaymentKind.TOKEN_PACK, metadata.get(CheckoutMetadata.PACK), tokens,
+            received, intent.getCurrency());
+      }
+      if (!PaymentCatalog.CURRENCY.equalsIgnoreCase(intent.getCurrency())) {
+        return new PaymentEvent.Unusable(
+            "top-up payment intent " + intent.getId() + " was paid in " + intent.getCurrency() + ", not EUR");
+      }
+      return new PaymentEvent.AutoRechargePaid(
+          accountId, intent.getId(), sequence, PaymentKind.TOP_UP, null, received, received, PaymentCatalog.CURRENCY);
+    }
+    if ("off_session".equals(intent.getSetupFutureUsage())
+        && intent.getCustomer() != null
+        && intent.getPaymentMethod() != null
+        && accountId != null) {
+      return new PaymentEvent.PaymentMethodSaved(accountId, intent.getCustomer(), intent.getPaymentMethod());
+    }
+    return new PaymentEvent.Unusable("payment intent " + intent.getId() + " is granted through its checkout session");
+  }
+
+  private static PaymentEvent paymentIntentFailed(PaymentIntent intent) {
+    Map<String, String> metadata = orEmpty(intent.getMetadata());
+    if (!CheckoutMetadata.KIND_AUTO_RECHARGE.equals(metadata.get(CheckoutMetadata.KIND))) {
+      return new PaymentEvent.Unusable("payment intent " + intent.getId() + " is not an auto-recharge");
+    }
+    AccountId accountId = account(metadata.get(CheckoutMetadata.ACCOUNT_ID), null);
+    Long sequence = positive(metadata.get(CheckoutMetadata.SEQUENCE));
+    if (accountId == null || sequence == null) {
+      return new PaymentEvent.Unusable("payment intent " + intent.getId() + " has no auto-recharge account/sequence");
+    }
+    StripeError error = intent.getLastPaymentError();
+    String reason =
+        error == null
+            ? "payment failed"
+            : error.getCode() + (error.getDeclineCode() != null ? " (" + error.getDeclineCode() + ")" : "");
+    return new PaymentEvent.AutoRechargeFailed(accountId, intent.getId(), sequence, reason);
+  }
+
+  /** A card attached to an account's customer (a subscription checkout saves one this way): usable off-session. */
+  private static PaymentEvent paymentMethodAttached(PaymentMethod method) {
+    if (method.getCustomer() == null) {
+      return new PaymentEvent.Unusable("payment method " + method.getId() + " is attached to no customer");
+    }
+    return new PaymentEvent.PaymentMethodSaved(null, method.getCustomer(), method.getId());
   }
 
   // ---- metadata --------------------------------------------------------------------------------------------------

@@ -110,6 +110,17 @@ final class StripePayloadShape {
       string(object, "id", at + ".id", false);
       metadata(object, at + ".metadata");
       wholeNumber(object, "ended_at", at + ".ended_at");
+    } else if (type.startsWith("payment_intent.")) {
+      string(object, "id", at + ".id", false);
+      string(object, "currency", at + ".currency", false);
+      string(object, "customer", at + ".customer", false);
+      string(object, "payment_method", at + ".payment_method", false);
+      wholeNumber(object, "amount", at + ".amount");
+      wholeNumber(object, "amount_received", at + ".amount_received");
+      metadata(object, at + ".metadata");
+    } else if (type.startsWith("payment_method.")) {
+      string(object, "id", at + ".id", false);
+      string(object, "customer", at + ".customer", false);
     } else if (type.startsWith("charge.dispute.")) {
       string(object, "id", at + ".id", false);
       string(object, "status", at + ".status", false);

@@ -8,6 +8,7 @@ import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.NotificationSender;
 import dev.obol.domain.port.Outbox;
 import dev.obol.domain.service.NotificationRelay;
+import dev.obol.domain.service.AutoRechargeTrigger;
 import dev.obol.domain.service.SeatFeeLadder;
 import dev.obol.domain.service.AccountService;
 import dev.obol.persistence.PostgresAccountStore;
@@ -43,8 +44,8 @@ public class AccountFactory {
    * credits) and a WalletService.AfterDebit (raises the flag): WalletFactory picks it up by those types.
    */
   @Singleton
-  SeatFeeLadder seatFeeLadder(SeatFeeFormula formula, IdGenerator ids) {
-    return new SeatFeeLadder(formula, ids);
+  SeatFeeLadder seatFeeLadder(SeatFeeFormula formula, IdGenerator ids, AutoRechargeTrigger autoRecharge) {
+    return new SeatFeeLadder(formula, ids, List.of(autoRecharge));
   }
 
   @Singleton

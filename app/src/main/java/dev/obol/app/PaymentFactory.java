@@ -5,7 +5,15 @@ import dev.obol.domain.payment.PaymentCatalog;
 import dev.obol.domain.usecase.PaymentEventUseCases;
 import dev.obol.domain.usecase.PaymentUseCases;
 import dev.obol.domain.port.Activity;
+import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.PaymentGateway;
+import dev.obol.domain.port.StoredCardPayments;
+import dev.obol.domain.service.AutoRechargeEvents;
+import dev.obol.domain.service.AutoRechargeService;
+import dev.obol.domain.service.AutoRechargeTrigger;
+import dev.obol.persistence.PostgresAccountStore;
+import dev.obol.persistence.PostgresPaymentCustomers;
+import java.time.Duration;
 import dev.obol.domain.service.GrantWriter;
 import dev.obol.domain.service.PaymentEventService;
 import dev.obol.domain.service.PaymentService;
@@ -48,19 +56,67 @@ public class PaymentFactory {
     return PaymentCatalogConfig.parse(packs, plans, topUpMinAmount, topUpMaxAmount, bonuses);
   }
 
+  /** The Stripe client of checkout and off-session charges; empty without a secret key. */
+  @Singleton
+  StripeProvider stripeProvider(
+      @Property(name = "obol.stripe.secret-key", defaultValue = "") String secretKey,
+      @Property(name = "obol.stripe.api-base", defaultValue = "") String apiBase) {
+    if (secretKey.isBlank()) {
+      LOG.info("OBOL_STRIPE_SECRET_KEY not set: CreateCheckoutSession answers PAYMENTS_NOT_CONFIGURED");
+      return new StripeProvider(Optional.empty());
+    }
+    return new StripeProvider(Optional.of(new StripePaymentGateway(secretKey.trim(), apiBase)));
+  }
+
   /** Without a secret key there is no gateway: checkout answers PAYMENTS_NOT_CONFIGURED, the rest works. */
   @Singleton
   PaymentUseCases paymentUseCases(
       PaymentCatalog catalog,
       FeatureCatalog features,
-      @Property(name = "obol.stripe.secret-key", defaultValue = "") String secretKey,
-      @Property(name = "obol.stripe.api-base", defaultValue = "") String apiBase) {
-    Optional<PaymentGateway> gateway =
-        secretKey.isBlank() ? Optional.empty() : Optional.of(new StripePaymentGateway(secretKey.trim(), apiBase));
-    if (gateway.isEmpty()) {
-      LOG.info("OBOL_STRIPE_SECRET_KEY not set: CreateCheckoutSession answers PAYMENTS_NOT_CONFIGURED");
-    }
-    return new PaymentService(catalog, features, gateway);
+      StripeProvider stripe,
+      PostgresPaymentCustomers customers,
+      Clock clock) {
+    return new PaymentService(
+        catalog,
+        features,
+        stripe.gateway().map(PaymentGateway.class::cast),
+        stripe.gateway().map(StoredCardPayments.class::cast),
+        customers,
+        clock);
+  }
+
+  @Singleton
+  PostgresPaymentCustomers paymentCustomers(Transactions transactions) {
+    return new PostgresPaymentCustomers(transactions);
+  }
+
+  /** The threshold check after every debit, hold and monthly charge (WalletFactory picks it up as an AfterDebit). */
+  @Singleton
+  AutoRechargeTrigger autoRechargeTrigger(
+      IdGenerator ids, @Property(name = "obol.auto-recharge.backoff", defaultValue = "1h") Duration backoff) {
+    return new AutoRechargeTrigger(ids, backoff);
+  }
+
+  @Singleton
+  AutoRechargeService autoRechargeService(
+      PostgresAccountStore store,
+      PostgresPaymentCustomers customers,
+      PaymentCatalog catalog,
+      StripeProvider stripe,
+      AutoRechargeTrigger trigger,
+      @Property(name = "obol.auto-recharge.lease", defaultValue = "60s") Duration lease,
+      Clock clock,
+      Activity activity) {
+    return new AutoRechargeService(
+        store,
+        customers,
+        catalog,
+        stripe.gateway().map(StoredCardPayments.class::cast),
+        customers,
+        trigger,
+        new AutoRechargeService.Dispatch(AutoRechargeJob.BATCH, lease),
+        clock,
+        activity);
   }
 
   @Singleton
@@ -88,14 +144,17 @@ public class PaymentFactory {
       GrantWriter grants,
       PaymentCatalog catalog,
       StripeEventTranslator translator,
+      AutoRechargeTrigger trigger,
       Clock clock,
       Activity activity) {
+    PurchaseEvents purchases = new PurchaseEvents(grants, catalog);
     return new PaymentEventService(
         store,
         translator,
-        new PurchaseEvents(grants, catalog),
+        purchases,
         new SubscriptionEvents(store, new QuotaPolicy(grants), clock, activity),
         new RefundEvents(),
+        new AutoRechargeEvents(purchases, trigger),
         clock,
         activity);
   }

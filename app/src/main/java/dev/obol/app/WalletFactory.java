@@ -9,6 +9,8 @@ import dev.obol.domain.usecase.WalletUseCases;
 import dev.obol.domain.port.Activity;
 import dev.obol.domain.port.IdGenerator;
 import dev.obol.domain.port.LedgerAudit;
+import dev.obol.domain.service.AutoRechargeService;
+import dev.obol.domain.service.AutoRechargeTrigger;
 import dev.obol.domain.service.ExpirySweeper;
 import dev.obol.domain.service.HoldService;
 import dev.obol.domain.service.SalesService;
@@ -130,8 +132,9 @@ public class WalletFactory {
       LowBalancePolicy lowBalance,
       IdGenerator ids,
       Clock clock,
-      Activity activity) {
-    return new HoldService(store, store, catalog, lowBalance, ids, clock, activity);
+      Activity activity,
+      AutoRechargeTrigger autoRecharge) {
+    return new HoldService(store, store, catalog, lowBalance, ids, clock, activity, List.of(autoRecharge));
   }
 
   @Singleton
@@ -155,8 +158,12 @@ public class WalletFactory {
   @Singleton
   @Named("account")
   BindableService accountEndpoint(
-      PaymentUseCases payments, AccountUseCases accounts, AccountListUseCases listing, SalesUseCases sales) {
-    return new AccountGrpcEndpoint(payments, accounts, listing, sales);
+      PaymentUseCases payments,
+      AccountUseCases accounts,
+      AccountListUseCases listing,
+      SalesUseCases sales,
+      AutoRechargeService autoRecharge) {
+    return new AccountGrpcEndpoint(payments, accounts, listing, sales, autoRecharge);
   }
 
   @Singleton

@@ -63,6 +63,11 @@ public final class Activities implements Activity {
     each(a -> a.webhookEvent(type, outcome));
   }
 
+  @Override
+  public void autoRechargeRequested(AccountId accountId, long sequence) {
+    each(a -> a.autoRechargeRequested(accountId, sequence));
+  }
+
   private void each(Consumer<Activity> call) {
     for (Activity activity : all) {
       try {

@@ -1,6 +1,7 @@
 package dev.obol.app.metrics;
 
 import dev.obol.domain.model.FeatureCatalog;
+import dev.obol.app.RechargeWakeup;
 import dev.obol.domain.port.Activity;
 import dev.obol.persistence.OutboxRepository;
 import dev.obol.persistence.PostgresOutbox;
@@ -31,8 +32,8 @@ public class MetricsFactory {
 
   /** What the domain tells: counted, then logged. */
   @Singleton
-  Activity activity(ObolMeters meters) {
-    return new Activities(List.of(meters, new ActivityLog()));
+  Activity activity(ObolMeters meters, RechargeWakeup wakeup) {
+    return new Activities(List.of(meters, new ActivityLog(), wakeup));
   }
 
   /**

@@ -8,7 +8,9 @@ public enum NotificationType {
   ACCOUNT_SUSPENDED("account.suspended"),
   CHARGE_SUCCEEDED("charge.succeeded"),
   CHARGE_FAILED("charge.failed"),
-  CREDITS_GRANTED("credits.granted");
+  CREDITS_GRANTED("credits.granted"),
+  AUTO_RECHARGE_FAILED("auto_recharge.failed"),
+  AUTO_RECHARGE_DISABLED("auto_recharge.disabled");
 
   private final String wireName;
 

@@ -1,5 +1,6 @@
 package dev.obol.domain.model;
 
+import dev.obol.domain.usecase.AutoRechargeView;
 import dev.obol.domain.usecase.CaptureReceipt;
 import dev.obol.domain.usecase.ChargeOutcome;
 import dev.obol.domain.usecase.DebitOutcome;
@@ -23,6 +24,7 @@ public enum Operation {
   SET_SEAT_COUNT(SeatCountReceipt.class),
   SUSPEND_ACCOUNT(StatusReceipt.class),
   REINSTATE_ACCOUNT(StatusReceipt.class),
+  SET_AUTO_RECHARGE(AutoRechargeView.class),
   /** One account's part of a monthly charge run. */
   MONTHLY_CHARGE(ChargeOutcome.class);
 

@@ -21,6 +21,11 @@ public final class CheckoutMetadata {
   public static final String KIND_TOKEN_PACK = "token_pack";
   public static final String KIND_TOP_UP = "top_up";
   public static final String KIND_SUBSCRIPTION = "subscription";
+  /** An off-session PaymentIntent Obol created for an auto-recharge (not a checkout). */
+  public static final String KIND_AUTO_RECHARGE = "auto_recharge";
+  /** An auto-recharge's sequence number, its asset (TOKEN or EUR) and, for EUR, its amount in cents. */
+  public static final String SEQUENCE = "sequence";
+  public static final String ASSET = "asset";
 
   private CheckoutMetadata() {}
 }

@@ -19,6 +19,12 @@ public record EventOutcome(Code code, String detail) {
     /** A won dispute gave back what the dispute had taken. */
     RESTORED,
     NOTHING_TO_RESTORE,
+    /** A payment method saved for off-session charges (auto-recharge) was recorded. */
+    PAYMENT_METHOD_SAVED,
+    /** An auto-recharge's payment failed: nothing granted; backed off (or turned off after 3 in a row). */
+    RECHARGE_FAILED,
+    /** An auto-recharge's failure event for a recharge that was settled already (by the provider's answer). */
+    RECHARGE_ALREADY_SETTLED,
     /**
      * Recorded, nothing written: an event Obol does not use, or one that names nothing Obol knows. Reprocessing may
      * apply it (e.g. a refund that arrived before its purchase).

@@ -130,13 +130,18 @@ public final class PaymentCatalog {
   }
 
   public long checkedTopUp(long amount) {
+    return checkedTopUp(amount, "top_up_amount");
+  }
+
+  /** @param field the request's field the amount came from, named in the error */
+  public long checkedTopUp(long amount, String field) {
     if (amount < topUpMinCents) {
       throw new InvalidArgumentException(
-          "top_up_amount", "TOP_UP_TOO_SMALL", "top_up_amount must be at least " + topUpMinCents + " cents");
+          field, "TOP_UP_TOO_SMALL", field + " must be at least " + topUpMinCents + " cents");
     }
     if (amount > topUpMaxCents) {
       throw new InvalidArgumentException(
-          "top_up_amount", "TOP_UP_TOO_LARGE", "top_up_amount must be at most " + topUpMaxCents + " cents");
+          field, "TOP_UP_TOO_LARGE", field + " must be at most " + topUpMaxCents + " cents");
     }
     return amount;
   }

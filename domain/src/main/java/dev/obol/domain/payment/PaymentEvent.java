@@ -39,6 +39,12 @@ public sealed interface PaymentEvent {
 
     R onDisputeWon(DisputeWon event);
 
+    R onAutoRechargePaid(AutoRechargePaid event);
+
+    R onAutoRechargeFailed(AutoRechargeFailed event);
+
+    R onPaymentMethodSaved(PaymentMethodSaved event);
+
     R onUnusable(Unusable event);
 
     R onUnreadable(Unreadable event);
@@ -161,6 +167,52 @@ public sealed interface PaymentEvent {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.onDisputeWon(this);
+    }
+  }
+
+  /**
+   * An auto-recharge's off-session PaymentIntent succeeded: grant what it bought, once (by the payment intent), and
+   * settle the recharge.
+   *
+   * @param sequence the recharge's sequence number, from the metadata Obol wrote
+   * @param grantAmount tokens for a pack, EUR cents (the amount received) for a top-up
+   */
+  record AutoRechargePaid(
+      AccountId accountId,
+      String paymentIntentId,
+      long sequence,
+      PaymentKind kind,
+      String pack,
+      long grantAmount,
+      long paidCents,
+      String currency)
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onAutoRechargePaid(this);
+    }
+  }
+
+  /** An auto-recharge's PaymentIntent failed: nothing was charged; back off, and after 3 in a row turn it off. */
+  record AutoRechargeFailed(AccountId accountId, String paymentIntentId, long sequence, String reason)
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onAutoRechargeFailed(this);
+    }
+  }
+
+  /**
+   * A payment method the customer saved for later off-session charges (a checkout with
+   * {@code setup_future_usage=off_session}, or one attached to the account's customer).
+   *
+   * @param accountId null when only the customer names the account (a payment method attached to it)
+   */
+  record PaymentMethodSaved(AccountId accountId, String customerId, String paymentMethodId)
+      implements PaymentEvent {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.onPaymentMethodSaved(this);
     }
   }
 

@@ -5,4 +5,5 @@ package dev.obol.domain.port;
  * {@link AccountStore#inTransaction} hands it out. Code that needs only part of it takes the narrow port.
  */
 public interface AccountSession
-    extends LockedAccount, RequestLog, Wallets, Debits, Reservations, SeatPlans, SeatCharges, OutboxWriter {}
+    extends LockedAccount, RequestLog, Wallets, Debits, Reservations, SeatPlans, SeatCharges, OutboxWriter,
+        AutoRecharges {}

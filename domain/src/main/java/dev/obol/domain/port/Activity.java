@@ -43,4 +43,7 @@ public interface Activity {
 
   /** A provider event delivered for the first time, with the outcome stored for it. */
   default void webhookEvent(String type, EventOutcome.Code outcome) {}
+
+  /** A write left a wallet below its auto-recharge threshold and recharge {@code sequence} is in the outbox. */
+  default void autoRechargeRequested(AccountId accountId, long sequence) {}
 }

@@ -42,6 +42,12 @@ public interface PaymentSession {
   /** @throws RuntimeException when the period (account, subscription, start) exists already */
   void insertPeriod(QuotaPeriod period);
 
+  /**
+   * Records the payment method saved for off-session charges, with the provider customer it is attached to (the one
+   * an off-session charge must name), replacing an earlier one.
+   */
+  void savePaymentMethod(String customerId, String paymentMethodId, java.time.Instant at);
+
   /** What EXPIRY entries have taken from this grant so far (a positive amount). */
   long expiredFrom(String grantId);
 }

@@ -57,6 +57,9 @@ public interface PaymentStore {
    */
   Optional<AccountId> accountOfPaymentIntent(String paymentIntentId);
 
+  /** The account whose provider customer this is (a read across accounts, for payment methods attached to it). */
+  Optional<AccountId> accountOfCustomer(String customerId);
+
   /** Subscriptions whose next monthly quota period is due by {@code now} (a read across accounts). */
   List<SubscriptionRef> subscriptionsDue(Instant now, int limit);
 

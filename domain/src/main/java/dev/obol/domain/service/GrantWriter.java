@@ -40,6 +40,11 @@ public final class GrantWriter {
     this(ids, List.of());
   }
 
+  /** The ids its grants get: the event-driven use cases built around it use the same. */
+  IdGenerator ids() {
+    return ids;
+  }
+
   /**
    * Rejects an expiry that is not in the future, compared at the stored precision: an expiry within the current
    * microsecond would be stored as already expired. Call before opening the transaction.

@@ -64,6 +64,7 @@ public final class HoldService implements HoldUseCases {
   private final IdGenerator ids;
   private final Clock clock;
   private final Activity activity;
+  private final List<WalletService.AfterDebit> afterHold;
 
   public HoldService(
       AccountStore store,
@@ -73,6 +74,23 @@ public final class HoldService implements HoldUseCases {
       IdGenerator ids,
       Clock clock,
       Activity activity) {
+    this(store, reader, catalog, lowBalance, ids, clock, activity, List.of());
+  }
+
+  /**
+   * @param afterHold run, like a debit's hooks, after a hold or a capture took from the available balance and before
+   *     the wallet is saved (the auto-recharge threshold)
+   */
+  public HoldService(
+      AccountStore store,
+      LedgerReader reader,
+      FeatureCatalog catalog,
+      LowBalancePolicy lowBalance,
+      IdGenerator ids,
+      Clock clock,
+      Activity activity,
+      List<WalletService.AfterDebit> afterHold) {
+    this.afterHold = List.copyOf(afterHold);
     this.store = store;
     this.reader = reader;
     this.catalog = catalog;
@@ -119,6 +137,9 @@ public final class HoldService implements HoldUseCases {
             charge.amount(),
             new EntryContext(charge.feature(), null, command.requestId().value(), reservationId, now));
     Instant expiresAt = now.plusSeconds(command.ttlSeconds());
+    for (WalletService.AfterDebit hook : afterHold) {
+      hook.afterDebit(session, wallet, now);
+    }
     session.save(wallet);
     session.saveReservation(
         new Reservation(
@@ -206,6 +227,11 @@ public final class HoldService implements HoldUseCases {
     // What went back to a grant that has expired meanwhile expires with it.
     wallet.expireDue(now, expiry);
     long debited = Math.addExact(wanted, excess);
+    if (excess > 0) {
+      for (WalletService.AfterDebit hook : afterHold) {
+        hook.afterDebit(session, wallet, now);
+      }
+    }
     session.save(wallet);
     session.saveDebit(
         new DebitRecord(

@@ -6,7 +6,10 @@ import dev.obol.domain.model.AccountId;
 import dev.obol.domain.payment.EventOutcome;
 import dev.obol.domain.payment.EventResult;
 import dev.obol.domain.payment.PaymentEvent;
+import dev.obol.domain.payment.PaymentEvent.AutoRechargeFailed;
+import dev.obol.domain.payment.PaymentEvent.AutoRechargePaid;
 import dev.obol.domain.payment.PaymentEvent.DisputeWon;
+import dev.obol.domain.payment.PaymentEvent.PaymentMethodSaved;
 import dev.obol.domain.payment.PaymentEvent.Irrelevant;
 import dev.obol.domain.payment.PaymentEvent.PaymentReversed;
 import dev.obol.domain.payment.PaymentEvent.PurchaseFailed;
@@ -43,6 +46,7 @@ public final class PaymentEventService implements PaymentEventUseCases {
   private final PurchaseEvents purchases;
   private final SubscriptionEvents subscriptions;
   private final RefundEvents refunds;
+  private final AutoRechargeEvents recharges;
   private final Clock clock;
   private final Activity activity;
 
@@ -53,8 +57,9 @@ public final class PaymentEventService implements PaymentEventUseCases {
       PurchaseEvents purchases,
       SubscriptionEvents subscriptions,
       RefundEvents refunds,
+      AutoRechargeEvents recharges,
       Clock clock) {
-    this(store, parser, purchases, subscriptions, refunds, clock, Activity.NONE);
+    this(store, parser, purchases, subscriptions, refunds, recharges, clock, Activity.NONE);
   }
 
   /** @param activity told each first delivery's stored outcome, and its grants, once its transaction committed */
@@ -64,9 +69,11 @@ public final class PaymentEventService implements PaymentEventUseCases {
       PurchaseEvents purchases,
       SubscriptionEvents subscriptions,
       RefundEvents refunds,
+      AutoRechargeEvents recharges,
       Clock clock,
       Activity activity) {
     this.activity = activity;
+    this.recharges = recharges;
     this.store = store;
     this.parser = parser;
     this.purchases = purchases;
@@ -89,9 +96,14 @@ public final class PaymentEventService implements PaymentEventUseCases {
         new PurchaseEvents(grants),
         new SubscriptionEvents(store, new QuotaPolicy(grants), clock, activity),
         new RefundEvents(),
+        new AutoRechargeEvents(
+            new PurchaseEvents(grants), new AutoRechargeTrigger(grants.ids(), DEFAULT_RECHARGE_BACKOFF)),
         clock,
         activity);
   }
+
+  /** The back-off after a first failed auto-recharge when none is configured. */
+  public static final java.time.Duration DEFAULT_RECHARGE_BACKOFF = java.time.Duration.ofHours(1);
 
   @Override
   public EventResult handle(ReceivedEvent received, PaymentEvent event) {
@@ -263,6 +275,32 @@ public final class PaymentEventService implements PaymentEventUseCases {
           accountOf(event.accountId(), event.paymentIntentId()),
           LockMode.EXISTING,
           s -> refunds.disputeWon(s, event, context));
+    }
+
+    @Override
+    public Processing onAutoRechargePaid(AutoRechargePaid event) {
+      EventContext context = context();
+      return writing(event.accountId(), LockMode.CREATE_IF_MISSING, s -> recharges.paid(s, event, context));
+    }
+
+    @Override
+    public Processing onAutoRechargeFailed(AutoRechargeFailed event) {
+      EventContext context = context();
+      return writing(event.accountId(), LockMode.EXISTING, s -> recharges.failed(s, event, context));
+    }
+
+    @Override
+    public Processing onPaymentMethodSaved(PaymentMethodSaved event) {
+      EventContext context = context();
+      // Named by the signed metadata, the account is created if this arrives before the purchase's own event.
+      if (event.accountId() != null) {
+        return writing(
+            event.accountId(), LockMode.CREATE_IF_MISSING, s -> recharges.paymentMethodSaved(s, event, context));
+      }
+      return writing(
+          store.accountOfCustomer(event.customerId()).orElse(null),
+          LockMode.EXISTING,
+          s -> recharges.paymentMethodSaved(s, event, context));
     }
 
     @Override

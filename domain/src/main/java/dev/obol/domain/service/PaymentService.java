@@ -14,7 +14,11 @@ import dev.obol.domain.payment.Plan;
 import dev.obol.domain.payment.Purchase;
 import dev.obol.domain.usecase.CatalogView;
 import dev.obol.domain.usecase.PaymentUseCases;
+import dev.obol.domain.payment.PaymentCustomer;
+import dev.obol.domain.port.PaymentCustomers;
 import dev.obol.domain.port.PaymentGateway;
+import dev.obol.domain.port.StoredCardPayments;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,12 +35,32 @@ public final class PaymentService implements PaymentUseCases {
   private final PaymentCatalog catalog;
   private final FeatureCatalog features;
   private final Optional<PaymentGateway> gateway;
+  private final Optional<StoredCardPayments> cards;
+  private final PaymentCustomers customers;
+  private final Clock clock;
 
   /** @param gateway empty: no provider configured (no secret key); checkout then fails, everything else works */
   public PaymentService(PaymentCatalog catalog, FeatureCatalog features, Optional<PaymentGateway> gateway) {
+    this(catalog, features, gateway, Optional.empty(), null, Clock.systemUTC());
+  }
+
+  /**
+   * @param cards with it, each account gets one provider customer (created with its first checkout, stored in
+   *     {@code customers}) and its checkouts save the card for auto-recharge
+   */
+  public PaymentService(
+      PaymentCatalog catalog,
+      FeatureCatalog features,
+      Optional<PaymentGateway> gateway,
+      Optional<StoredCardPayments> cards,
+      PaymentCustomers customers,
+      Clock clock) {
     this.catalog = catalog;
     this.features = features;
     this.gateway = gateway;
+    this.cards = cards;
+    this.customers = customers;
+    this.clock = clock;
   }
 
   @Override
@@ -60,7 +84,28 @@ public final class PaymentService implements PaymentUseCases {
                 new FailedPreconditionException(
                     "PAYMENTS_NOT_CONFIGURED",
                     "payments are not configured on this server (set OBOL_STRIPE_SECRET_KEY)"));
-    return provider.createCheckoutSession(request);
+    return provider.createCheckoutSession(request.withCustomer(customerId(command).orElse(null)));
+  }
+
+  /**
+   * The account's provider customer, created on its first checkout. The customer's idempotency key is the account,
+   * so two first checkouts at once get the same customer from the provider; the store keeps the first one saved.
+   */
+  private Optional<String> customerId(CheckoutCommand command) {
+    if (cards.isEmpty() || customers == null) {
+      return Optional.empty();
+    }
+    Optional<PaymentCustomer> known = customers.customerOf(command.accountId());
+    if (known.isPresent()) {
+      return Optional.of(known.get().customerId());
+    }
+    String accountId = command.accountId().value();
+    String created = cards.get().createCustomer(accountId, command.customerEmail(), customerKey(accountId));
+    return Optional.of(customers.saveCustomerIfNone(command.accountId(), created, clock.instant()).customerId());
+  }
+
+  static String customerKey(String accountId) {
+    return idempotencyKey("customer", accountId);
   }
 
   CheckoutRequest request(CheckoutCommand command) {

@@ -33,10 +33,17 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
 
   private final SeatFeeFormula formula;
   private final IdGenerator ids;
+  private final List<WalletService.AfterDebit> afterCharge;
 
   public SeatFeeLadder(SeatFeeFormula formula, IdGenerator ids) {
+    this(formula, ids, List.of());
+  }
+
+  /** @param afterCharge run after a monthly charge, before the wallet is saved (the auto-recharge threshold) */
+  public SeatFeeLadder(SeatFeeFormula formula, IdGenerator ids, List<WalletService.AfterDebit> afterCharge) {
     this.formula = formula;
     this.ids = ids;
+    this.afterCharge = List.copyOf(afterCharge);
   }
 
   public SeatFeeFormula formula() {
@@ -87,6 +94,10 @@ public final class SeatFeeLadder implements GrantWriter.AfterCredit, WalletServi
     Wallet wallet = session.loadWallet(Asset.EUR, Set.of());
     wallet.expireDue(now, EntryContext.of(requestId, null, now));
     ChargeOutcome outcome = chargeFrom(session, wallet, period, requestId, now);
+    // Paid or owed, a balance left below the auto-recharge threshold recharges (an owed fee is collected by it).
+    for (WalletService.AfterDebit hook : afterCharge) {
+      hook.afterDebit(session, wallet, now);
+    }
     session.save(wallet);
     return outcome;
   }

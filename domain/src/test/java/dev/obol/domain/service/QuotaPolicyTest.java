@@ -242,6 +242,11 @@ class QuotaPolicyTest {
     }
 
     @Override
+    public void savePaymentMethod(String customerId, String paymentMethodId, java.time.Instant at) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public long expiredFrom(String grantId) {
       return -store.entries(ACCOUNT).stream()
           .map(RecordedEntry::entry)

@@ -21,6 +21,9 @@ import dev.obol.domain.port.AccountStore;
 import dev.obol.domain.port.DebitRecord;
 import dev.obol.domain.port.LedgerReader;
 import dev.obol.domain.port.SeatAccounts;
+import dev.obol.domain.payment.AutoRecharge;
+import dev.obol.domain.payment.RechargeAttempt;
+import dev.obol.domain.port.RechargeQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,7 +52,7 @@ import java.util.function.Function;
  * <p>Where the database has a constraint (primary keys, foreign keys, checks), this store throws
  * {@link IllegalStateException} instead of silently accepting data PostgreSQL would refuse.
  */
-public final class InMemoryAccountStore implements AccountStore, LedgerReader, SeatAccounts {
+public final class InMemoryAccountStore implements AccountStore, LedgerReader, SeatAccounts, RechargeQueue {
 
   private final Clock clock;
   private final Object lock = new Object();
@@ -253,10 +256,18 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
     final Map<AccountId, SeatPlan> seatPlans = new LinkedHashMap<>();
     final Map<Key, SeatCharge> seatCharges = new LinkedHashMap<>();
     final List<Notification> outbox = new ArrayList<>();
+    // ---- auto-recharge
+    final Map<AccountId, AutoRecharge> autoRecharges = new LinkedHashMap<>();
+    final Map<Key, RechargeAttempt> attempts = new LinkedHashMap<>();
+    /** Each REQUESTED attempt's next hand-over (its claim's end). */
+    final Map<Key, Instant> nextTry = new LinkedHashMap<>();
 
     /** Rows are immutable records, so copying the collections is a full copy. */
     State copy() {
       State copy = new State();
+      copy.autoRecharges.putAll(autoRecharges);
+      copy.attempts.putAll(attempts);
+      copy.nextTry.putAll(nextTry);
       copy.seatPlans.putAll(seatPlans);
       copy.seatCharges.putAll(seatCharges);
       copy.outbox.addAll(outbox);
@@ -566,6 +577,48 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
       state.outbox.add(notification);
     }
 
+    @Override
+    public Optional<AutoRecharge> autoRecharge() {
+      open();
+      return Optional.ofNullable(state.autoRecharges.get(accountId));
+    }
+
+    @Override
+    public void saveAutoRecharge(AutoRecharge autoRecharge) {
+      open();
+      if (account == null) {
+        throw new IllegalStateException("foreign key violated: auto-recharge of unknown account " + accountId);
+      }
+      state.autoRecharges.put(accountId, autoRecharge);
+    }
+
+    @Override
+    public void insertRechargeAttempt(RechargeAttempt attempt) {
+      open();
+      Key key = new Key(accountId, Long.toString(attempt.sequence()));
+      if (state.attempts.containsKey(key)) {
+        throw new IllegalStateException("duplicate key: recharge attempt " + attempt.sequence());
+      }
+      state.attempts.put(key, attempt);
+      state.nextTry.put(key, attempt.createdAt());
+    }
+
+    @Override
+    public Optional<RechargeAttempt> findRechargeAttempt(long sequence) {
+      open();
+      return Optional.ofNullable(state.attempts.get(new Key(accountId, Long.toString(sequence))));
+    }
+
+    @Override
+    public void updateRechargeAttempt(RechargeAttempt attempt) {
+      open();
+      Key key = new Key(accountId, Long.toString(attempt.sequence()));
+      if (!state.attempts.containsKey(key)) {
+        throw new IllegalStateException("no recharge attempt " + attempt.sequence() + " to update");
+      }
+      state.attempts.put(key, attempt);
+    }
+
     private java.util.stream.Stream<SeatCharge> charges() {
       return state.seatCharges.values().stream().filter(c -> c.accountId().equals(accountId));
     }
@@ -589,6 +642,40 @@ public final class InMemoryAccountStore implements AccountStore, LedgerReader, S
 
   public List<SeatCharge> seatCharges(AccountId accountId) {
     return committed.seatCharges.values().stream().filter(c -> c.accountId().equals(accountId)).toList();
+  }
+
+  // ---- auto-recharge -----------------------------------------------------------------------------------------------
+
+  @Override
+  public List<RechargeAttempt> claimDue(Instant now, Instant leaseUntil, int limit) {
+    synchronized (lock) {
+      State working = committed.copy();
+      List<RechargeAttempt> due = new ArrayList<>();
+      for (Map.Entry<Key, RechargeAttempt> e : working.attempts.entrySet()) {
+        Instant next = working.nextTry.get(e.getKey());
+        if (due.size() < limit
+            && e.getValue().status() == RechargeAttempt.Status.REQUESTED
+            && next != null
+            && !next.isAfter(now)) {
+          working.nextTry.put(e.getKey(), leaseUntil);
+          due.add(e.getValue());
+        }
+      }
+      committed = working;
+      return due;
+    }
+  }
+
+  public Optional<AutoRecharge> autoRecharge(AccountId accountId) {
+    return Optional.ofNullable(committed.autoRecharges.get(accountId));
+  }
+
+  /** The account's recharge attempts, by sequence. */
+  public List<RechargeAttempt> rechargeAttempts(AccountId accountId) {
+    return committed.attempts.values().stream()
+        .filter(a -> a.accountId().equals(accountId))
+        .sorted(Comparator.comparingLong(RechargeAttempt::sequence))
+        .toList();
   }
 
   /** The events published for the account, oldest first. */

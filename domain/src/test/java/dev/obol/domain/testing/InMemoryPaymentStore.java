@@ -18,6 +18,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.obol.domain.payment.PaymentCustomer;
+import dev.obol.domain.port.PaymentCustomers;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -25,7 +27,7 @@ import java.util.function.Function;
  * {@link PaymentStore} in memory, over an {@link InMemoryAccountStore} (which holds the wallets). One transaction at a
  * time; a failing unit of work leaves events and payment rows as they were, like the account store does.
  */
-public final class InMemoryPaymentStore implements PaymentStore {
+public final class InMemoryPaymentStore implements PaymentStore, PaymentCustomers {
 
   private final InMemoryAccountStore accounts;
   private final Object lock = new Object();
@@ -92,6 +94,34 @@ public final class InMemoryPaymentStore implements PaymentStore {
   }
 
   @Override
+  public Optional<PaymentCustomer> customerOf(AccountId accountId) {
+    return Optional.ofNullable(committed.customers.get(accountId));
+  }
+
+  @Override
+  public Optional<AccountId> accountOfCustomer(String customerId) {
+    return committed.customers.values().stream()
+        .filter(c -> c.customerId().equals(customerId))
+        .map(PaymentCustomer::accountId)
+        .findFirst();
+  }
+
+  @Override
+  public PaymentCustomer saveCustomerIfNone(AccountId accountId, String customerId, Instant at) {
+    synchronized (lock) {
+      PaymentCustomer stored = committed.customers.get(accountId);
+      if (stored != null) {
+        return stored;
+      }
+      State working = committed.copy();
+      PaymentCustomer customer = new PaymentCustomer(accountId, customerId, null, null);
+      working.customers.put(accountId, customer);
+      committed = working;
+      return customer;
+    }
+  }
+
+  @Override
   public Optional<AccountId> accountOfPaymentIntent(String paymentIntentId) {
     synchronized (lock) {
       return committed.payments.values().stream()
@@ -155,9 +185,11 @@ public final class InMemoryPaymentStore implements PaymentStore {
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     final Map<String, QuotaPeriod> periods = new LinkedHashMap<>();
     final Map<String, PaymentBonus> bonuses = new LinkedHashMap<>();
+    final Map<AccountId, PaymentCustomer> customers = new LinkedHashMap<>();
 
     State copy() {
       State copy = new State();
+      copy.customers.putAll(customers);
       copy.events.putAll(events);
       copy.payments.putAll(payments);
       copy.subscriptions.putAll(subscriptions);
@@ -255,6 +287,11 @@ public final class InMemoryPaymentStore implements PaymentStore {
       if (state.periods.putIfAbsent(key, period) != null) {
         throw new IllegalStateException("period " + key + " exists");
       }
+    }
+
+    @Override
+    public void savePaymentMethod(String customerId, String paymentMethodId, Instant at) {
+      state.customers.put(accountId, new PaymentCustomer(accountId, customerId, paymentMethodId, at));
     }
 
     @Override
