@@ -150,6 +150,12 @@ class Obol:
     def run_monthly_charges(self, request=None, /, **fields):
         return self._call(self._accounts.RunMonthlyCharges, _accounts.RunMonthlyChargesRequest, request, fields)
 
+    def set_auto_recharge(self, request=None, /, **fields):
+        return self._call(self._accounts.SetAutoRecharge, _accounts.SetAutoRechargeRequest, request, fields)
+
+    def get_auto_recharge(self, request=None, /, **fields):
+        return self._call(self._accounts.GetAutoRecharge, _accounts.GetAutoRechargeRequest, request, fields)
+
     def list_accounts(self, request=None, /, **fields):
         return self._call(self._accounts.ListAccounts, _accounts.ListAccountsRequest, request, fields)
 

@@ -68,6 +68,12 @@ class CheckoutSessionEndToEndTest implements ObolTestProperties {
 
     assertThat(response.getSessionId()).startsWith("cs_test_stub");
     assertThat(response.getUrl()).isEqualTo("https://checkout.stripe.com/c/pay/" + response.getSessionId());
+    // One Stripe customer per account, created before its first checkout (idempotent by account) with the e-mail.
+    Recorded customerCall = stripe.requestsTo(StripeStub.CUSTOMERS).stream()
+        .filter(r -> account.equals(r.form().get("metadata[account_id]"))).findFirst().orElseThrow();
+    assertThat(customerCall.form()).containsEntry("email", "a@example.com");
+    assertThat(customerCall.headers()).containsEntry("idempotency-key", "customer:" + account);
+    String customerId = stripe.customerId(customerCall.headers().get("idempotency-key"));
     Recorded sent = stripe.last();
     assertThat(sent.method()).isEqualTo("POST");
     assertThat(sent.path()).isEqualTo("/v1/checkout/sessions");
@@ -78,7 +84,10 @@ class CheckoutSessionEndToEndTest implements ObolTestProperties {
         .containsEntry("client_reference_id", account)
         .containsEntry("success_url", SUCCESS_URL)
         .containsEntry("cancel_url", CANCEL_URL)
-        .containsEntry("customer_email", "a@example.com")
+        .containsEntry("customer", customerId)
+        .doesNotContainKey("customer_email") // Stripe takes one of the two; the e-mail is on the customer
+        // The card is kept on the customer so auto-recharge can charge it off-session later.
+        .containsEntry("payment_intent_data[setup_future_usage]", "off_session")
         .containsEntry("metadata[kind]", "token_pack")
         .containsEntry("metadata[account_id]", account)
         .containsEntry("metadata[pack]", "standard")

@@ -50,6 +50,10 @@ import dev.obol.proto.v1.RevokeApiKeyRequest;
 import dev.obol.proto.v1.RevokeApiKeyResponse;
 import dev.obol.proto.v1.RunMonthlyChargesRequest;
 import dev.obol.proto.v1.RunMonthlyChargesResponse;
+import dev.obol.proto.v1.GetAutoRechargeRequest;
+import dev.obol.proto.v1.GetAutoRechargeResponse;
+import dev.obol.proto.v1.SetAutoRechargeRequest;
+import dev.obol.proto.v1.SetAutoRechargeResponse;
 import dev.obol.proto.v1.SetSeatCountRequest;
 import dev.obol.proto.v1.SetSeatCountResponse;
 import dev.obol.proto.v1.SuspendAccountRequest;
@@ -232,6 +236,16 @@ public final class ObolClient implements AutoCloseable {
 
   public RunMonthlyChargesResponse runMonthlyCharges(RunMonthlyChargesRequest request) {
     return call(accounts, AccountServiceBlockingStub::runMonthlyCharges, request);
+  }
+
+  /** Turns a wallet's auto-recharge on, off or changes it (scope account:write); idempotent by request_id. */
+  public SetAutoRechargeResponse setAutoRecharge(SetAutoRechargeRequest request) {
+    return call(accounts, AccountServiceBlockingStub::setAutoRecharge, request);
+  }
+
+  /** A wallet's auto-recharge settings and state: this month's count, failures in a row, why it was disabled. */
+  public GetAutoRechargeResponse getAutoRecharge(GetAutoRechargeRequest request) {
+    return call(accounts, AccountServiceBlockingStub::getAutoRecharge, request);
   }
 
   /** Accounts with their standing, filtered (status, months remaining, low balance) and paged. */
