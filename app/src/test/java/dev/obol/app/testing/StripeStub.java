@@ -90,6 +90,8 @@ public final class StripeStub implements AutoCloseable {
   private final AtomicInteger customers = new AtomicInteger();
 
   private final Map<String, Answer> paymentIntentsByKey = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> paymentIntentsById = new ConcurrentHashMap<>();
+  private static final AtomicInteger EVENTS = new AtomicInteger();
   private final Set<String> paymentIntentKeysInFlight = ConcurrentHashMap.newKeySet();
   private final AtomicInteger paymentIntentIds = new AtomicInteger();
   private final AtomicInteger charges = new AtomicInteger();
@@ -160,6 +162,76 @@ public final class StripeStub implements AutoCloseable {
   /** Distinct customers created, a replayed key counted once. */
   public int customersCreated() {
     return customers.get();
+  }
+
+  /** The payment intents created, in order of creation (their ids). */
+  public List<String> paymentIntentIds() {
+    return paymentIntentsById.keySet().stream()
+        .sorted(java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring("pi_stub".length()))))
+        .toList();
+  }
+
+  /** The metadata Obol sent with a payment intent. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> paymentIntentMetadata(String paymentIntentId) {
+    return (Map<String, Object>) intent(paymentIntentId).get("metadata");
+  }
+
+  /**
+   * The event Stripe sends later about a payment intent created here, as JSON to sign: {@code payment_intent.succeeded}
+   * (the amount received) or {@code payment_intent.payment_failed} (a card decline), with a new event id each call.
+   */
+  public String paymentIntentEvent(String type, String paymentIntentId) {
+    Map<String, Object> intent = new LinkedHashMap<>(intent(paymentIntentId));
+    intent.put("processing", null);
+    switch (type) {
+      case "payment_intent.succeeded" -> {
+        intent.put("status", "succeeded");
+        intent.put("amount_received", intent.get("amount"));
+        intent.put("last_payment_error", null);
+      }
+      case "payment_intent.payment_failed" -> {
+        intent.put("status", "requires_payment_method");
+        intent.put("amount_received", 0);
+        intent.put("payment_method", null);
+        intent.put("last_payment_error", declineError((String) intent.get("latest_charge"), null));
+      }
+      default -> throw new IllegalArgumentException("not a payment intent outcome: " + type);
+    }
+    return event(type, intent);
+  }
+
+  /** {@code payment_method.attached}: a card saved on a customer (e.g. by a checkout), as JSON to sign. */
+  public static String paymentMethodAttachedEvent(String customerId, String paymentMethodId) {
+    Map<String, Object> method = cardPaymentMethod(paymentMethodId);
+    method.put("customer", customerId);
+    return event("payment_method.attached", method);
+  }
+
+  private Map<String, Object> intent(String paymentIntentId) {
+    Map<String, Object> intent = paymentIntentsById.get(paymentIntentId);
+    if (intent == null) {
+      throw new IllegalArgumentException("no payment intent " + paymentIntentId);
+    }
+    return intent;
+  }
+
+  /** An event envelope as Stripe's API version 2026-07-29.dahlia (the fixtures') delivers it. */
+  private static String event(String type, Map<String, Object> object) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", "evt_stub" + EVENTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime()));
+    event.put("object", "event");
+    event.put("api_version", "2026-07-29.dahlia");
+    event.put("created", Instant.now().getEpochSecond());
+    event.put("data", Map.of("object", object));
+    event.put("livemode", false);
+    event.put("pending_webhooks", 1);
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("id", null);
+    request.put("idempotency_key", null);
+    event.put("request", request);
+    event.put("type", type);
+    return Json.write(event);
   }
 
   /** The id of the customer created under that idempotency key. */
@@ -364,6 +436,7 @@ public final class StripeStub implements AutoCloseable {
     });
     intent.put("transfer_data", null);
     intent.put("transfer_group", null);
+    paymentIntentsById.put(id, intent);
     if (mode != PaymentIntentMode.DECLINE) {
       return new Answer(200, Json.write(intent));
     }

@@ -297,9 +297,11 @@ public final class PaymentEventService implements PaymentEventUseCases {
         return writing(
             event.accountId(), LockMode.CREATE_IF_MISSING, s -> recharges.paymentMethodSaved(s, event, context));
       }
+      // A customer Obol created belongs to an account; the card may be saved before the purchase's own event made
+      // the account, so it is created here too. A customer Obol does not know is ignored.
       return writing(
           store.accountOfCustomer(event.customerId()).orElse(null),
-          LockMode.EXISTING,
+          LockMode.CREATE_IF_MISSING,
           s -> recharges.paymentMethodSaved(s, event, context));
     }
 
