@@ -43,14 +43,6 @@ public final class PostgresPaymentCustomers implements PaymentCustomers, Recharg
   }
 
   @Override
-  public Optional<AccountId> accountOfCustomer(String customerId) {
-    return transactions.query(
-        "SELECT account_id FROM payment_customers WHERE customer_id = ?",
-        statement -> statement.setString(1, customerId),
-        rows -> rows.next() ? Optional.of(AccountId.of(rows.getString(1))) : Optional.empty());
-  }
-
-  @Override
   public PaymentCustomer saveCustomerIfNone(AccountId accountId, String customerId, Instant at) {
     return transactions.inTransaction(
         "saving the customer of " + accountId,

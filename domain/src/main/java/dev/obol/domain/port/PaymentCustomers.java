@@ -10,9 +10,6 @@ public interface PaymentCustomers {
 
   Optional<PaymentCustomer> customerOf(AccountId accountId);
 
-  /** Across accounts: whose customer this is (a payment method attached to it names only the customer). */
-  Optional<AccountId> accountOfCustomer(String customerId);
-
   /**
    * Stores the account's customer unless it has one already.
    *
