@@ -87,10 +87,12 @@ public final class StripeStub implements AutoCloseable {
   private final AtomicInteger sessions = new AtomicInteger();
 
   private final Map<String, String> customersByKey = new ConcurrentHashMap<>();
+  private final Map<String, String> customerIdsByKey = new ConcurrentHashMap<>();
   private final AtomicInteger customers = new AtomicInteger();
 
   private final Map<String, Answer> paymentIntentsByKey = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> paymentIntentsById = new ConcurrentHashMap<>();
+  private final List<String> paymentIntentsInOrder = new CopyOnWriteArrayList<>();
   private static final AtomicInteger EVENTS = new AtomicInteger();
   private final Set<String> paymentIntentKeysInFlight = ConcurrentHashMap.newKeySet();
   private final AtomicInteger paymentIntentIds = new AtomicInteger();
@@ -166,9 +168,7 @@ public final class StripeStub implements AutoCloseable {
 
   /** The payment intents created, in order of creation (their ids). */
   public List<String> paymentIntentIds() {
-    return paymentIntentsById.keySet().stream()
-        .sorted(java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring("pi_stub".length()))))
-        .toList();
+    return List.copyOf(paymentIntentsInOrder);
   }
 
   /** The metadata Obol sent with a payment intent. */
@@ -236,12 +236,11 @@ public final class StripeStub implements AutoCloseable {
 
   /** The id of the customer created under that idempotency key. */
   public String customerId(String idempotencyKey) {
-    String customer = customersByKey.get(idempotencyKey);
-    if (customer == null) {
+    String id = customerIdsByKey.get(idempotencyKey);
+    if (id == null) {
       throw new IllegalArgumentException("no customer was created under " + idempotencyKey);
     }
-    int start = customer.indexOf("\"cus_") + 1;
-    return customer.substring(start, customer.indexOf('"', start));
+    return id;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -295,18 +294,22 @@ public final class StripeStub implements AutoCloseable {
 
   private Answer customer(String key, Map<String, String> form) {
     if (key == null) {
-      return new Answer(200, newCustomer(form));
+      return new Answer(200, newCustomer(null, form));
     }
     String earlier = customersByKey.get(key);
     if (earlier != null) {
       return new Answer(200, earlier).replay();
     }
-    return new Answer(200, customersByKey.computeIfAbsent(key, k -> newCustomer(form)));
+    return new Answer(200, customersByKey.computeIfAbsent(key, k -> newCustomer(k, form)));
   }
 
-  private String newCustomer(Map<String, String> form) {
+  private String newCustomer(String key, Map<String, String> form) {
+    String id = "cus_stub" + customers.incrementAndGet();
+    if (key != null) {
+      customerIdsByKey.put(key, id);
+    }
     Map<String, Object> customer = new LinkedHashMap<>();
-    customer.put("id", "cus_stub" + customers.incrementAndGet());
+    customer.put("id", id);
     customer.put("object", "customer");
     customer.put("address", null);
     customer.put("balance", 0);
@@ -437,6 +440,7 @@ public final class StripeStub implements AutoCloseable {
     intent.put("transfer_data", null);
     intent.put("transfer_group", null);
     paymentIntentsById.put(id, intent);
+    paymentIntentsInOrder.add(id);
     if (mode != PaymentIntentMode.DECLINE) {
       return new Answer(200, Json.write(intent));
     }
